@@ -1,0 +1,8 @@
+import type { Command } from './command.js';
+
+/**
+ * Every `vigil` command, loaded lazily so that `vigil --help` does not load the engine.
+ * Adding a command is one entry here plus its file in ./commands/.
+ */
+export const commandLoaders: Array<() => Promise<Command>> = [
+];

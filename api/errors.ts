@@ -1,0 +1,49 @@
+/**
+ * Every error a client or operator can see has a stable code, an HTTP status and
+ * whether retrying can help. This catalog is the single place they are defined;
+ * README's "Error codes" table is checked against it by a test.
+ * (A leaf module: any context may import it.)
+ */
+export const ERROR_CATALOG = {
+  INGEST_BAD_CONTENT_TYPE: { status: 415, retryable: false, description: 'Content-Type is not one the endpoint accepts.' },
+  INGEST_BAD_ENCODING: { status: 415, retryable: false, description: 'Content-Encoding is not gzip, deflate, snappy (remote write) or identity.' },
+  INGEST_BAD_COMPRESSION: { status: 400, retryable: false, description: 'The body could not be decompressed (corrupt gzip/deflate/snappy).' },
+  INGEST_BODY_TOO_LARGE: { status: 413, retryable: false, description: 'The body, after decompression, exceeds limits.maxBodyBytes.' },
+  INGEST_MALFORMED_PROTOBUF: { status: 400, retryable: false, description: 'The protobuf body does not decode as the expected message.' },
+  INGEST_MALFORMED_JSON: { status: 400, retryable: false, description: 'The JSON body does not parse or does not have the expected shape.' },
+  INGEST_INVALID_FIELD: { status: 400, retryable: false, description: 'A field has an invalid value (bad trace id, timestamp, enum, …); the message names it.' },
+  INGEST_MISSING_FIELD: { status: 400, retryable: false, description: 'A required field is missing; the message names it.' },
+  INGEST_TOO_MANY_ATTRIBUTES: { status: 400, retryable: false, description: 'An item carries more attributes than limits.maxAttributes.' },
+  INGEST_STRING_TOO_LONG: { status: 400, retryable: false, description: 'A string value is longer than limits.maxStringBytes.' },
+  INGEST_TOO_MANY_ITEMS: { status: 400, retryable: false, description: 'One request carries more records than limits.maxItemsPerRequest.' },
+  INGEST_QUEUE_FULL: { status: 429, retryable: true, description: 'The ingest queue is full; retry after the Retry-After header.' },
+  INGEST_UNAVAILABLE: { status: 503, retryable: true, description: 'The store did not accept the write; nothing was committed, retry.' },
+  API_BAD_REQUEST: { status: 400, retryable: false, description: 'A query parameter or body field is invalid; the message names it.' },
+  API_NOT_FOUND: { status: 404, retryable: false, description: 'The route or the requested object does not exist.' },
+  API_METHOD_NOT_ALLOWED: { status: 405, retryable: false, description: 'The route exists but not for this HTTP method.' },
+  STORE_UNAVAILABLE: { status: 503, retryable: true, description: 'The store could not be reached or failed the query.' },
+  CONFIG_INVALID: { status: 500, retryable: false, description: 'Configuration failed validation at start-up; the message names the key.' },
+  INTERNAL: { status: 500, retryable: false, description: 'An unexpected error; details are in the server log, never in the response.' },
+} as const satisfies Record<string, { status: number; retryable: boolean; description: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export class VigilError extends Error {
+  override name = 'VigilError';
+  readonly status: number;
+  readonly retryable: boolean;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.status = ERROR_CATALOG[code].status;
+    this.retryable = ERROR_CATALOG[code].retryable;
+  }
+
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
