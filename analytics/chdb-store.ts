@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { Session } from 'chdb';
+import { VigilError } from '../api/errors.js';
+import { storeError } from './store-error.js';
+import type { InsertOptions, QueryOptions, QueryParams, Settings, Store } from './store.js';
+
+/**
+ * The embedded Store: ClickHouse running inside this process through chDB.
+ * Only chDB's async APIs are used, so queries and inserts run off the event loop.
+ * chDB allows one engine per data directory per process.
+ */
+export class ChdbStore implements Store {
+  readonly kind = 'chdb' as const;
+  private readonly session: Session;
+  private closed = false;
+
+  constructor(readonly dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.session = new Session(dataDir);
+  }
+
+  async query<Row>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<Row[]> {
+    const text = (await this.queryRaw(sql, 'JSONEachRow', params, options)).toString('utf8');
+    return parseJsonEachRow<Row>(text);
+  }
+
+  async queryRaw(sql: string, format: string, params?: QueryParams, options?: QueryOptions): Promise<Buffer> {
+    const statement = withSettings(sql, options?.settings);
+    const opts = { format, timeout: options?.timeoutMs };
+    try {
+      const result = params && Object.keys(params).length > 0
+        ? await this.session.queryBindAsync(statement, params, opts)
+        : await this.session.queryAsync(statement, opts);
+      const bytes = result.bytes();
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    } catch (err) {
+      throw storeError(err);
+    }
+  }
+
+  async exec(sql: string, params?: QueryParams, options?: QueryOptions): Promise<void> {
+    await this.queryRaw(sql, 'TabSeparated', params, options);
+  }
+
+  async insertJsonEachRow(table: string, body: Buffer, options?: InsertOptions): Promise<void> {
+    if (body.length === 0) return;
+    const settings: Settings = {};
+    if (options?.dedupToken) settings.insert_deduplication_token = options.dedupToken;
+    try {
+      await this.session.insert({ table, values: body, format: 'JSONEachRow', settings });
+    } catch (err) {
+      throw storeError(err);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.queryRaw('SELECT 1', 'TabSeparated');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.session.close();
+  }
+}
+
+/** chDB takes per-query settings as a SETTINGS clause. */
+function withSettings(sql: string, settings?: Settings): string {
+  if (!settings || Object.keys(settings).length === 0) return sql;
+  const clause = Object.entries(settings)
+    .map(([k, v]) => {
+      if (!/^[a-z_][a-z0-9_]*$/i.test(k)) throw new VigilError('INTERNAL', `invalid setting name ${k}`);
+      return `${k} = ${typeof v === 'string' ? `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : Number(v)}`;
+    })
+    .join(', ');
+  return `${sql.replace(/;\s*$/, '')} SETTINGS ${clause}`;
+}
+
+export function parseJsonEachRow<Row>(text: string): Row[] {
+  const rows: Row[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (end > start) rows.push(JSON.parse(text.slice(start, end)) as Row);
+    start = end + 1;
+  }
+  return rows;
+}

@@ -1,0 +1,9 @@
+import { telemetry } from './001-telemetry.js';
+import { events } from './002-events.js';
+import { rollups } from './003-rollups.js';
+import type { Migration } from './types.js';
+
+export type { Migration, SchemaOptions } from './types.js';
+
+/** Every migration, in version order. Append only: never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [telemetry, events, rollups];
