@@ -51,6 +51,13 @@ props="$data_dir/server.properties"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# kill -0 alone counts a zombie (an exited child not yet reaped) as alive.
+alive() {
+  local state
+  state="$(sed -n 's/^[0-9]* (.*) \([A-Z]\).*/\1/p' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [[ -n "$state" && "$state" != Z && "$state" != X ]]
+}
+
 # The pid file is trusted only while it names a live kafka.Kafka process of this data dir
 # (a pid can be reused after a reboot or a crash).
 running_pid() {
@@ -84,7 +91,7 @@ fetch_jars() {
     log "fetching Apache Kafka $kafka_version jars into $lib_dir"
     # Jars of another version would end up on the same classpath.
     find "$lib_dir" -maxdepth 1 -name '*.jar' -delete
-    mvn -q -B -f "$pom" dependency:copy-dependencies "-Dkafka.lib.dir=$lib_dir" >&2 \
+    mvn -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies "-Dkafka.lib.dir=$lib_dir" >&2 \
       || die "mvn could not fetch the Kafka jars (see above)"
     touch "$marker"
   fi
@@ -183,7 +190,7 @@ start() {
   log "starting Kafka $kafka_version (pid $pid) on 127.0.0.1:$port, controller 127.0.0.1:$controller_port, log $log_file"
 
   while true; do
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! alive "$pid"; then
       tail -n 60 "$log_file" >&2
       rm -f "$pid_file"
       die "broker exited during start-up (log above, full log in $log_file)"
@@ -211,14 +218,14 @@ stop_broker() {
   fi
   kill -TERM "$pid" 2>/dev/null || true
   local waited=0
-  while kill -0 "$pid" 2>/dev/null && (( waited < 120 )); do
+  while alive "$pid" && (( waited < 120 )); do
     sleep 0.25
     waited=$((waited + 1))
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     log "broker (pid $pid) ignored SIGTERM for 30 s, sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    while alive "$pid"; do sleep 0.1; done
   fi
   rm -f "$pid_file"
   log "stopped (pid $pid)"
