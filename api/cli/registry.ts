@@ -5,4 +5,6 @@ import type { Command } from './command.js';
  * Adding a command is one entry here plus its file in ./commands/.
  */
 export const commandLoaders: Array<() => Promise<Command>> = [
+  () => import('./commands/start.js').then((m) => m.default),
+  () => import('./commands/migrate.js').then((m) => m.default),
 ];

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A real single-node Kafka broker (KRaft, combined broker+controller) on loopback, for dev and tests.
 #
-#   kafka.sh start [--port P] [--data-dir D] [--timeout-s S]   prints the bootstrap address 127.0.0.1:P
+#   kafka.sh start [--port P] [--data-dir D] [--timeout-s S] [--owner-pid PID]
+#                                                               prints the bootstrap address 127.0.0.1:P;
+#                                                               with --owner-pid the broker stops when PID exits
 #   kafka.sh stop  [--data-dir D]
 #   kafka.sh status [--data-dir D]
 #   kafka.sh fetch                                              only download the jars
@@ -9,6 +11,7 @@
 # The jars come from Maven Central through test/kafka/pom.xml into $VIGIL_KAFKA_CACHE
 # (default test/kafka/.cache/lib); once there, no network is needed. Needs Java 17+ and,
 # for the first fetch, Maven. Everything but the bootstrap address goes to stderr.
+# Exit codes: 0 ok, 1 failure, 2 usage, 3 Java or Maven missing.
 set -euo pipefail
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,9 +23,10 @@ heap_opts="${VIGIL_KAFKA_HEAP_OPTS:--Xms64m -Xmx384m}"
 
 log() { echo "kafka.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
+missing() { log "$*"; exit 3; }
 
 usage() {
-  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -32,11 +36,13 @@ shift
 port=9092
 data_dir=""
 timeout_s="${VIGIL_KAFKA_START_TIMEOUT_S:-90}"
+owner_pid=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --port) port="$2"; shift 2 ;;
     --data-dir) data_dir="$2"; shift 2 ;;
     --timeout-s) timeout_s="$2"; shift 2 ;;
+    --owner-pid) owner_pid="$2"; shift 2 ;;
     -h|--help) usage ;;
     *) die "unknown argument: $1" ;;
   esac
@@ -73,16 +79,16 @@ running_pid() {
 }
 
 require_java() {
-  command -v java >/dev/null 2>&1 || die "java not found: install Java 17+ (Debian: apt-get install openjdk-17-jre-headless)"
+  command -v java >/dev/null 2>&1 || missing "java not found: install Java 17+ (Debian: apt-get install openjdk-17-jre-headless)"
   local major
   major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')"
-  [[ -n "$major" && "$major" -ge 17 ]] || die "Kafka $kafka_version needs Java 17+, found '${major:-unknown}'"
+  [[ -n "$major" && "$major" -ge 17 ]] || missing "Kafka $kafka_version needs Java 17+, found '${major:-unknown}'"
 }
 
 fetch_jars() {
   local marker="$lib_dir/.complete-$kafka_version"
   [[ -f "$marker" ]] && return 0
-  command -v mvn >/dev/null 2>&1 || die "Kafka jars missing in $lib_dir and mvn not found: install Maven (Debian: apt-get install maven)"
+  command -v mvn >/dev/null 2>&1 || missing "Kafka jars missing in $lib_dir and mvn not found: install Maven (Debian: apt-get install maven)"
   mkdir -p "$lib_dir"
   # Serialise concurrent fetches into the same cache (e.g. CI script and test setup).
   exec 9>"$lib_dir/.fetch.lock"
@@ -206,6 +212,7 @@ start() {
     sleep 0.25
   done
   log "ready after $((SECONDS - started_at)) s"
+  [[ -z "$owner_pid" ]] || watch_owner "$owner_pid"
   echo "127.0.0.1:$port"
 }
 
@@ -229,6 +236,16 @@ stop_broker() {
   fi
   rm -f "$pid_file"
   log "stopped (pid $pid)"
+}
+
+# A test runner killed before its teardown must not leave a broker behind.
+watch_owner() {
+  local owner="$1"
+  [[ "$owner" =~ ^[0-9]+$ ]] || die "--owner-pid must be a number, got '$owner'"
+  setsid bash -c '
+    while kill -0 "$1" 2>/dev/null && [[ -f "$3/broker.pid" ]]; do sleep 2; done
+    [[ -f "$3/broker.pid" ]] && exec bash "$2" stop --data-dir "$3"
+  ' watch-owner "$owner" "${BASH_SOURCE[0]}" "$data_dir" >>"$log_file" 2>&1 < /dev/null &
 }
 
 status() {

@@ -1,0 +1,7 @@
+export type { Store, QueryParams, QueryOptions, InsertOptions, Settings } from './store.js';
+export { ChdbStore } from './chdb-store.js';
+export { ClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.js';
+export { migrate, type MigrationResult } from './migrate.js';
+export { MIGRATIONS, type Migration, type SchemaOptions } from './migrations/index.js';
+export { openStore, type StoreConfig } from './open-store.js';
+export * as queries from './queries/index.js';

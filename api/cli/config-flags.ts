@@ -1,0 +1,29 @@
+import { loadConfig } from '../config/load.js';
+import type { ConfigKey, FlatConfig } from '../config/schema.js';
+import type { FlagSpec, FlagValues } from './command.js';
+
+/** Flags every command that opens the store accepts, mapped onto configuration keys. */
+export const CONFIG_FLAGS: Record<string, FlagSpec & { key?: ConfigKey }> = {
+  config: { type: 'string', value: 'FILE', description: 'YAML or JSON config file' },
+  'data-dir': { type: 'string', value: 'DIR', description: 'chDB data directory', key: 'store.dataDir' },
+  store: { type: 'string', value: 'chdb|clickhouse', description: 'Store kind', key: 'store.kind' },
+  'clickhouse-url': { type: 'string', value: 'URL', description: 'ClickHouse server URL (with --store clickhouse)', key: 'store.url' },
+  'clickhouse-user': { type: 'string', value: 'USER', description: 'ClickHouse user', key: 'store.user' },
+  'clickhouse-database': { type: 'string', value: 'DB', description: 'ClickHouse database', key: 'store.database' },
+  'ttl-days': { type: 'number', value: 'N', description: 'Days to keep telemetry (0 = forever)', key: 'store.ttlDays' },
+  'log-level': { type: 'string', value: 'LEVEL', description: 'trace|debug|info|warn|error|silent', key: 'log.level' },
+};
+
+export const SERVER_FLAGS: Record<string, FlagSpec & { key?: ConfigKey }> = {
+  host: { type: 'string', value: 'HOST', description: 'Address to bind', key: 'server.host' },
+  port: { type: 'number', value: 'PORT', description: 'HTTP port (0 = any free port)', key: 'server.port' },
+};
+
+/** Loads configuration: defaults < --config file < VIGIL_* env < these flags. */
+export function configFromFlags(flags: FlagValues, specs: Record<string, FlagSpec & { key?: ConfigKey }>, env = process.env): FlatConfig {
+  const overrides: Partial<Record<ConfigKey, unknown>> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.key && flags[name] !== undefined) overrides[spec.key] = flags[name];
+  }
+  return loadConfig({ file: (flags.config as string | undefined) ?? env.VIGIL_CONFIG, env, overrides });
+}

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { VigilError } from '../errors.js';
+import { CONFIG_KEYS, envName, type ConfigKey, type FlatConfig, type KeySpec } from './schema.js';
+
+export interface ConfigSources {
+  /** Path of a YAML or JSON config file. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Values from CLI flags, already mapped to config keys. */
+  overrides?: Partial<Record<ConfigKey, unknown>>;
+}
+
+/** Reads and validates the configuration once; any bad value fails with the key named. */
+export function loadConfig(sources: ConfigSources = {}): FlatConfig {
+  const values: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(CONFIG_KEYS)) values[key] = spec.default;
+
+  if (sources.file) {
+    for (const [key, raw] of Object.entries(flatten(readFile(sources.file)))) {
+      if (!(key in CONFIG_KEYS)) throw invalid(key, `unknown key in ${sources.file}`);
+      values[key] = coerce(key, CONFIG_KEYS[key as ConfigKey], raw, sources.file);
+    }
+  }
+  const env = sources.env ?? {};
+  for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
+    const raw = env[envName(key)];
+    if (raw !== undefined && raw !== '') values[key] = coerce(key, spec, raw, envName(key));
+  }
+  for (const [key, raw] of Object.entries(sources.overrides ?? {})) {
+    if (raw === undefined) continue;
+    if (!(key in CONFIG_KEYS)) throw invalid(key, 'unknown key');
+    values[key] = coerce(key, CONFIG_KEYS[key as ConfigKey], raw, 'command line');
+  }
+  return values as FlatConfig;
+}
+
+/** The configuration with secrets replaced, safe to print or log. */
+export function redactedConfig(config: FlatConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const spec: KeySpec = CONFIG_KEYS[key as ConfigKey];
+    out[key] = spec.secret && value ? '[redacted]' : value;
+  }
+  return out;
+}
+
+function readFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new VigilError('CONFIG_INVALID', `config file ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new VigilError('CONFIG_INVALID', `config file ${path}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** `{ store: { dataDir: 'x' } }` → `{ 'store.dataDir': 'x' }`; dotted keys are accepted as they are. */
+function flatten(value: unknown, prefix = ''): Record<string, unknown> {
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) return { [prefix]: value };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (key in CONFIG_KEYS) out[key] = v;
+    else Object.assign(out, flatten(v, key));
+  }
+  return out;
+}
+
+function coerce(key: string, spec: KeySpec, raw: unknown, source: string): string | number | boolean {
+  const where = `${key} (from ${source})`;
+  switch (spec.type) {
+    case 'boolean': {
+      if (typeof raw === 'boolean') return raw;
+      if (raw === 'true' || raw === '1') return true;
+      if (raw === 'false' || raw === '0') return false;
+      throw invalid(where, `expected true or false, got ${JSON.stringify(raw)}`);
+    }
+    case 'integer':
+    case 'number': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (!Number.isFinite(n) || (spec.type === 'integer' && !Number.isInteger(n))) {
+        throw invalid(where, `expected ${spec.type === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}`);
+      }
+      if (spec.min !== undefined && n < spec.min) throw invalid(where, `must be at least ${spec.min}, got ${n}`);
+      if (spec.max !== undefined && n > spec.max) throw invalid(where, `must be at most ${spec.max}, got ${n}`);
+      return n;
+    }
+    case 'enum': {
+      if (typeof raw !== 'string' || !spec.values?.includes(raw)) {
+        throw invalid(where, `must be one of ${spec.values?.join(', ')}, got ${JSON.stringify(raw)}`);
+      }
+      return raw;
+    }
+    default:
+      if (typeof raw !== 'string' && typeof raw !== 'number') throw invalid(where, `expected a string, got ${JSON.stringify(raw)}`);
+      return String(raw);
+  }
+}
+
+function invalid(key: string, why: string): VigilError {
+  return new VigilError('CONFIG_INVALID', `invalid configuration: ${key}: ${why}`);
+}

@@ -1,0 +1,55 @@
+/**
+ * Vigil's configuration: one typed schema, defaults in one table. Sources, lowest
+ * to highest precedence: defaults < config file (--config vigil.yaml|json) <
+ * environment (VIGIL_*) < CLI flags. README's configuration reference is this table.
+ */
+export type KeyType = 'string' | 'integer' | 'number' | 'boolean' | 'enum';
+
+export interface KeySpec {
+  type: KeyType;
+  default: string | number | boolean;
+  description: string;
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+  /** Never printed or logged; read it from the environment or a file. */
+  secret?: boolean;
+}
+
+export const CONFIG_KEYS = {
+  'server.host': { type: 'string', default: '127.0.0.1', description: 'Address the HTTP server binds to (receivers, API and UI share it).' },
+  'server.port': { type: 'integer', default: 4318, min: 0, max: 65535, description: 'HTTP port (4318 is the OTLP/HTTP default; 0 picks a free port).' },
+  'store.kind': { type: 'enum', default: 'chdb', values: ['chdb', 'clickhouse'], description: 'Embedded ClickHouse (chDB) or a ClickHouse server.' },
+  'store.dataDir': { type: 'string', default: './vigil-data', description: 'chDB data directory (embedded store).' },
+  'store.url': { type: 'string', default: 'http://127.0.0.1:8123', description: 'ClickHouse server URL (store.kind=clickhouse).' },
+  'store.user': { type: 'string', default: 'default', description: 'ClickHouse user.' },
+  'store.password': { type: 'string', default: '', secret: true, description: 'ClickHouse password (use VIGIL_STORE_PASSWORD).' },
+  'store.database': { type: 'string', default: 'vigil', description: 'ClickHouse database, created when missing.' },
+  'store.requestTimeoutMs': { type: 'integer', default: 30000, min: 100, description: 'ClickHouse server request timeout.' },
+  'store.ttlDays': { type: 'integer', default: 30, min: 0, description: 'Days to keep telemetry and rollups (0 keeps forever); applied when tables are created.' },
+  'ingest.maxBodyBytes': { type: 'integer', default: 16 * 1024 * 1024, min: 1024, description: 'Largest request body, measured after decompression.' },
+  'ingest.maxAttributes': { type: 'integer', default: 128, min: 1, description: 'Most attributes on one resource, scope, record, span or event.' },
+  'ingest.maxStringBytes': { type: 'integer', default: 64 * 1024, min: 64, description: 'Longest attribute value or attribute key.' },
+  'ingest.maxBodyStringBytes': { type: 'integer', default: 1024 * 1024, min: 64, description: 'Longest log body or event data.' },
+  'ingest.maxItemsPerRequest': { type: 'integer', default: 100_000, min: 1, description: 'Most records (log records, spans, data points, events) in one request.' },
+  'ingest.queue.maxQueuedItems': { type: 'integer', default: 1_000_000, min: 1, description: 'Rows waiting for the writer before receivers answer 429/503.' },
+  'ingest.queue.maxBatchItems': { type: 'integer', default: 200_000, min: 1, description: 'Most rows the writer commits in one group commit.' },
+  'ingest.queue.lingerMs': { type: 'integer', default: 5, min: 0, max: 10_000, description: 'How long the writer waits for more requests to join a small batch.' },
+  'ingest.queue.retryAfterSeconds': { type: 'integer', default: 1, min: 1, description: 'Retry-After sent with 429/503.' },
+  'log.level': { type: 'enum', default: 'info', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], description: 'Log level of the structured JSON log.' },
+} as const satisfies Record<string, KeySpec>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+type ValueOf<K extends ConfigKey> = (typeof CONFIG_KEYS)[K]['type'] extends 'boolean'
+  ? boolean
+  : (typeof CONFIG_KEYS)[K]['type'] extends 'integer' | 'number'
+    ? number
+    : string;
+
+export type FlatConfig = { [K in ConfigKey]: ValueOf<K> };
+
+/** `store.dataDir` → `VIGIL_STORE_DATA_DIR`. */
+export function envName(key: string): string {
+  return 'VIGIL_' + key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/\./g, '_').toUpperCase();
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { migrate, openStore, type Store } from '../analytics/index.js';
+import { createEmbeddedBus, createStoreWriter, IngestPipeline, registerReceivers, TOPICS, type IngestLimits } from '../ingest/index.js';
+import type { FlatConfig } from './config/schema.js';
+import type { Logger } from './logger.js';
+import type { OpenApiRegistry } from './openapi.js';
+import { systemRoutes, type HealthReport } from './routes/system.js';
+import { telemetryRoutes } from './routes/telemetry.js';
+import { createServer } from './server.js';
+
+export interface Vigil {
+  app: FastifyInstance;
+  store: Store;
+  openapi: OpenApiRegistry;
+  /** Base URL the server listens on, e.g. http://127.0.0.1:4318. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export function storeConfig(config: FlatConfig) {
+  return {
+    kind: config['store.kind'] as 'chdb' | 'clickhouse',
+    dataDir: config['store.dataDir'],
+    url: config['store.url'],
+    user: config['store.user'],
+    password: config['store.password'],
+    database: config['store.database'],
+    requestTimeoutMs: config['store.requestTimeoutMs'],
+  };
+}
+
+export function ingestLimits(config: FlatConfig): IngestLimits {
+  return {
+    maxBodyBytes: config['ingest.maxBodyBytes'],
+    maxAttributes: config['ingest.maxAttributes'],
+    maxStringBytes: config['ingest.maxStringBytes'],
+    maxBodyStringBytes: config['ingest.maxBodyStringBytes'],
+    maxItemsPerRequest: config['ingest.maxItemsPerRequest'],
+  };
+}
+
+/**
+ * Embedded mode: receivers → in-process bounded bus → group-commit writer → store,
+ * all in this process. Resolves once the server listens.
+ */
+export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vigil> {
+  const store = await openStore(storeConfig(config));
+  try {
+    const migrated = await migrate(store, { ttlDays: config['store.ttlDays'] });
+    if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, 'schema migrated');
+
+    const bus = createEmbeddedBus({
+      maxQueuedItems: config['ingest.queue.maxQueuedItems'],
+      maxBatchItems: config['ingest.queue.maxBatchItems'],
+      lingerMs: config['ingest.queue.lingerMs'],
+    });
+    const writer = createStoreWriter(store, { tokenPrefix: `${randomUUID()}/` });
+    const subscriptions = await Promise.all(
+      Object.values(TOPICS).map((topic) => bus.subscribe({ topic, groupId: 'writer', onBatch: writer })),
+    );
+    const pipeline = new IngestPipeline(bus, config['ingest.queue.retryAfterSeconds']);
+
+    const limits = ingestLimits(config);
+    const { app, openapi } = createServer({ logger, maxBodyBytes: limits.maxBodyBytes });
+    const health = async (): Promise<HealthReport> => {
+      const depth = bus.depth();
+      const queue = { messages: depth.messages, items: depth.weight, maxItems: config['ingest.queue.maxQueuedItems'] };
+      try {
+        await store.ping();
+        return { status: 'ok', store: { kind: store.kind, reachable: true }, queue };
+      } catch (err) {
+        return { status: 'degraded', store: { kind: store.kind, reachable: false, error: (err as Error).message }, queue };
+      }
+    };
+    await registerReceivers(app, { pipeline, limits });
+    await app.register(async (scope) => telemetryRoutes(scope, { store }));
+    await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
+
+    const address = await app.listen({ host: config['server.host'], port: config['server.port'] });
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      store,
+      openapi,
+      url: address,
+      close: () =>
+        (closing ??= (async () => {
+          await app.close(); // stops accepting; in-flight requests finish and get their answer
+          for (const s of subscriptions) await s.stop();
+          await bus.close();
+          await store.close();
+        })()),
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

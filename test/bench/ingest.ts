@@ -1,0 +1,167 @@
+/**
+ * `npm run bench:ingest` — end-to-end ingest throughput of an embedded Vigil.
+ *
+ * Concurrent HTTP clients send OTLP/protobuf log batches to a Vigil process until N
+ * records are committed (every 200 means committed). In the same run, the baseline:
+ * the raw chDB insert rate of the same rows as JSONEachRow (already encoded, large
+ * batches, no HTTP, no decoding), into the same table. Prints medians over runs.
+ *
+ * Flags: --records N (per run, default 1,000,000) --runs R (default 3)
+ *        --clients C (default 8) --batch B (records per request, default 1000)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { ChdbStore, migrate } from '../../analytics/index.js';
+import { decodeLogs } from '../../ingest/otlp/index.js';
+import { spawnVigil, waitForExit } from '../helpers/vigil-process.js';
+
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '3' },
+    clients: { type: 'string', default: '8' },
+    batch: { type: 'string', default: '1000' },
+  },
+});
+const RECORDS = Number(values.records);
+const RUNS = Number(values.runs);
+const CLIENTS = Number(values.clients);
+const BATCH = Number(values.batch);
+const DISTINCT_PAYLOADS = 16;
+
+const LIMITS = { maxBodyBytes: 64 << 20, maxAttributes: 128, maxStringBytes: 65536, maxBodyStringBytes: 1 << 20, maxItemsPerRequest: 100_000 };
+
+/** Realistic OTLP/protobuf requests made by the OpenTelemetry JS SDK itself. */
+function makePayloads(): Uint8Array[] {
+  const services = ['checkout', 'payments', 'cart', 'search', 'auth', 'shipping'];
+  const payloads: Uint8Array[] = [];
+  for (let p = 0; p < DISTINCT_PAYLOADS; p++) {
+    const exporter = new InMemoryLogRecordExporter();
+    const provider = new LoggerProvider({
+      resource: resourceFromAttributes({ 'service.name': services[p % services.length], 'host.name': `node-${p % 4}`, 'deployment.environment': 'bench' }),
+      processors: [new SimpleLogRecordProcessor(exporter)],
+    });
+    const logger = provider.getLogger('bench', '1.0.0');
+    for (let i = 0; i < BATCH; i++) {
+      const error = i % 50 === 0;
+      logger.emit({
+        timestamp: [1767225600 + p * 60 + Math.floor(i / 100), (i % 100) * 10_000_000],
+        severityNumber: error ? SeverityNumber.ERROR : SeverityNumber.INFO,
+        severityText: error ? 'ERROR' : 'INFO',
+        body: error
+          ? `payment ${p * BATCH + i} failed: upstream timeout after ${100 + (i % 900)} ms (attempt ${1 + (i % 3)})`
+          : `GET /api/cart/${(p * 7919 + i) % 100000} 200 ${1 + (i % 250)}ms user=${(i * 31) % 5000}`,
+        attributes: { 'http.method': 'GET', 'http.status_code': error ? 500 : 200, 'user.id': String((i * 31) % 5000) },
+      });
+    }
+    payloads.push(ProtobufLogsSerializer.serializeRequest(exporter.getFinishedLogRecords())!);
+  }
+  return payloads;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+/** Raw chDB: the same rows, JSONEachRow already encoded, inserted in 100k-row batches. */
+async function rawChdbRun(store: ChdbStore, encoded: Buffer[]): Promise<number> {
+  const perInsert = Math.max(1, Math.floor(100_000 / BATCH));
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < DISTINCT_PAYLOADS; i += perInsert) chunks.push(Buffer.concat(encoded.slice(i, i + perInsert).flatMap((b, j) => (j ? [Buffer.from('\n'), b] : [b]))));
+  const rowsPerChunk = perInsert * BATCH;
+  const started = performance.now();
+  let rows = 0;
+  for (let n = 0; rows < RECORDS; n++) {
+    await store.insertJsonEachRow('otel_logs', chunks[n % chunks.length], { dedupToken: `raw-${Date.now()}-${n}` });
+    rows += rowsPerChunk;
+  }
+  return rows / ((performance.now() - started) / 1000);
+}
+
+async function endToEndRun(payloads: Uint8Array[]): Promise<{ rate: number; latenciesMs: number[] }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
+  const vigil = await spawnVigil(['--data-dir', dataDir, '--ttl-days', '0']);
+  const latenciesMs: number[] = [];
+  let sent = 0;
+  let acked = 0;
+  const started = performance.now();
+  try {
+    await Promise.all(Array.from({ length: CLIENTS }, async (_, c) => {
+      while (sent < RECORDS) {
+        sent += BATCH;
+        const body = payloads[(sent / BATCH + c) % payloads.length];
+        for (;;) {
+          const t0 = performance.now();
+          const res = await fetch(`${vigil.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+          await res.arrayBuffer();
+          if (res.status === 200) {
+            latenciesMs.push(performance.now() - t0);
+            acked += BATCH;
+            break;
+          }
+          if (res.status !== 429 && res.status !== 503) throw new Error(`unexpected ${res.status}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    }));
+    const seconds = (performance.now() - started) / 1000;
+    const stats = await (await fetch(`${vigil.url}/api/v1/stats`)).json();
+    if (stats.logs !== acked) throw new Error(`committed ${stats.logs} rows but ${acked} were acknowledged`);
+    return { rate: acked / seconds, latenciesMs };
+  } finally {
+    vigil.child.kill('SIGTERM');
+    await waitForExit(vigil.child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  console.log(`bench:ingest — ${RECORDS.toLocaleString()} OTLP/protobuf log records per run, ${CLIENTS} clients, ${BATCH} records/request, ${RUNS} runs`);
+  const payloads = makePayloads();
+  const encoded = payloads.map((p) => {
+    const rows = decodeLogs(Buffer.from(p), 'protobuf', LIMITS).rows.otel_logs ?? [];
+    return Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n'));
+  });
+  console.log(`request size ${(payloads[0].byteLength / 1024).toFixed(0)} KiB protobuf, ${(encoded[0].length / 1024).toFixed(0)} KiB as JSONEachRow`);
+
+  const rawDir = mkdtempSync(join(tmpdir(), 'vigil-bench-raw-'));
+  const store = new ChdbStore(rawDir);
+  await migrate(store, { ttlDays: 0 });
+  const e2eRates: number[] = [];
+  const rawRates: number[] = [];
+  const allLatencies: number[] = [];
+  try {
+    for (let run = 1; run <= RUNS; run++) {
+      const raw = await rawChdbRun(store, encoded);
+      const e2e = await endToEndRun(payloads);
+      rawRates.push(raw);
+      e2eRates.push(e2e.rate);
+      allLatencies.push(...e2e.latenciesMs);
+      console.log(`run ${run}: end-to-end ${Math.round(e2e.rate).toLocaleString()} records/s, raw chDB ${Math.round(raw).toLocaleString()} rows/s, ratio ${(e2e.rate / raw).toFixed(2)}, p99 ack ${quantile(e2e.latenciesMs, 0.99).toFixed(0)} ms`);
+    }
+  } finally {
+    await store.close();
+    rmSync(rawDir, { recursive: true, force: true });
+  }
+  const e2e = median(e2eRates);
+  const raw = median(rawRates);
+  console.log('');
+  console.log(`median end-to-end:   ${Math.round(e2e).toLocaleString()} log records/s (goal ≥ 150,000)`);
+  console.log(`median raw chDB:     ${Math.round(raw).toLocaleString()} rows/s (JSONEachRow, 100k-row inserts)`);
+  console.log(`ratio:               ${(e2e / raw).toFixed(2)} (goal ≥ 0.5)`);
+  console.log(`ingest-to-queryable: p50 ${quantile(allLatencies, 0.5).toFixed(0)} ms, p99 ${quantile(allLatencies, 0.99).toFixed(0)} ms (a 200 is sent only after commit; goal p99 < 2000 ms)`);
+}
+
+await main();
