@@ -71,10 +71,24 @@ export function similarity(c: Cluster, words: string[], atLeast: number): number
   return same / n;
 }
 
-/** Adds a line's words; returns whether any position changed and whether one became variable. */
-export function absorb(c: Cluster, words: string[], maxEnumValues: number): { changed: boolean; generalized: boolean } {
+/**
+ * Adds a line's words; returns whether any position changed and whether one became variable.
+ * When the line differs from the cluster in a single position and one side of it holds a
+ * masked value (`()` vs `(<*>)`, `rhost=<*>` vs `rhost=zummit.com`), that position is a variable
+ * at once: a lone difference next to a value is a value, not another template.
+ */
+export function absorb(c: Cluster, words: string[], maxEnumValues: number, maxStructuredEnumValues: number): { changed: boolean; generalized: boolean } {
   let changed = false;
   let generalized = false;
+  let differing = -1;
+  let differences = 0;
+  for (let i = 0; i < words.length; i++) {
+    const vs = c.values[i];
+    if (vs !== null && !vs.includes(words[i])) {
+      differences++;
+      differing = i;
+    }
+  }
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     const vs = c.values[i];
@@ -88,13 +102,37 @@ export function absorb(c: Cluster, words: string[], maxEnumValues: number): { ch
     }
     if (vs.includes(w)) continue;
     changed = true;
-    if (vs.length >= maxEnumValues) {
+    const loneValue = differences === 1 && i === differing && vs.some((v) => differsByOneValue(v, w));
+    const limit = isSimpleWord(w) && vs.every(isSimpleWord) ? maxEnumValues : maxStructuredEnumValues;
+    if (vs.length >= limit || loneValue) {
       makeVariable(c, i, w);
       generalized = true;
     } else vs.push(w);
   }
   if (changed) refreshEnumPositions(c);
   return { changed, generalized };
+}
+
+/**
+ * Plain words (`RUNNING`, `boot`, `illegal`) are how enumerations look; structured values
+ * (`com.apple.x.y`, `QQ.<*>`, `/a/b`) are how data looks, so they become variables sooner.
+ */
+const SIMPLE_WORD = /^[A-Za-z][A-Za-z0-9_]*[:,;.]?$/;
+function isSimpleWord(w: string): boolean {
+  return SIMPLE_WORD.test(w);
+}
+
+/** True when `a` and `b` differ only in a middle part that is exactly `<*>` on one side. */
+function differsByOneValue(a: string, b: string): boolean {
+  if (!a.includes(WILDCARD) && !b.includes(WILDCARD)) return false;
+  let p = 0;
+  const max = Math.min(a.length, b.length);
+  while (p < max && a[p] === b[p]) p++;
+  let s = 0;
+  while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+  const midA = a.slice(p, a.length - s);
+  const midB = b.slice(p, b.length - s);
+  return midA === WILDCARD || midB === WILDCARD;
 }
 
 export function makeVariable(c: Cluster, i: number, extra?: string): void {

@@ -187,7 +187,7 @@ export class TemplateMiner {
       }
     }
     if (best) {
-      const { changed, generalized } = absorb(best, words, this.options.maxEnumValues);
+      const { changed, generalized } = absorb(best, words, this.options.maxEnumValues, this.options.maxStructuredEnumValues);
       if (changed) bucket.epoch++;
       if (generalized) this.reissue(best);
       return best;

@@ -4,6 +4,8 @@ export interface MinerOptions {
   similarityThreshold: number;
   /** Distinct words a position may show before it is a variable; fewer print as separate templates. */
   maxEnumValues: number;
+  /** The same for positions whose values are structured (dotted, masked, punctuated) rather than plain words. */
+  maxStructuredEnumValues: number;
   /** Consecutive variables at or above this count are one variable-length list. */
   listRunLength: number;
   /** Groups per token-count bucket; the least recently used is evicted beyond it. */
@@ -20,7 +22,8 @@ export interface MinerOptions {
 
 export const MINER_DEFAULTS: MinerOptions = {
   similarityThreshold: 0.5,
-  maxEnumValues: 4,
+  maxEnumValues: 8,
+  maxStructuredEnumValues: 3,
   listRunLength: 7,
   maxClustersPerBucket: 1000,
   maxClusters: 50_000,
