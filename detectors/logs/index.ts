@@ -6,3 +6,4 @@ export { templateId } from './template-id.js';
 export { parseCsv, parseCsvRecords, csvField, csvRow } from './loghub/csv.js';
 export { compileLogFormat, extractContent, type LogFormat } from './loghub/log-format.js';
 export { scoreLoghub, type LoghubScore } from './loghub/score.js';
+export { runLoghub, loadDataset, mineContents, predictionCsv, listSystems, findLogFormat, type LoghubRun, type LoghubDataset } from './loghub/run.js';
