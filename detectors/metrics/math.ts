@@ -33,10 +33,3 @@ export function gammaTailSurprise(k: number, s: number): number {
   }
   return Math.max(0, s - Math.log(sum));
 }
-
-/** −ln P(Z > z) for the standard normal, accurate in the far tail where the tail itself underflows. */
-export function normalTailSurprise(z: number): number {
-  if (z < 5) return -Math.log(Math.max(normalTail(z), 1e-300));
-  // Mills ratio: Q(z) ≈ φ(z)/z · (1 − 1/z² + 3/z⁴).
-  return (z * z) / 2 + Math.log(z * Math.sqrt(2 * Math.PI)) - Math.log(1 - 1 / (z * z) + 3 / (z * z * z * z));
-}

@@ -1,75 +1,73 @@
-import { gammaTailSurprise, normalTailSurprise } from './math.js';
+import { gammaTailSurprise } from './math.js';
+import { createNovelty, stepNovelty, type NoveltyOptions, type NoveltyState } from './novelty.js';
+import { bucketOf, createSeasonal, DAY_MS, seasonalPrediction, updateSeasonal, type Seasonal } from './seasonal.js';
 import { emptyResult, type StepResult } from './types.js';
 
+/**
+ * Vigil's combined online detector. Per point:
+ *  1. predictors: an EWMA level, and additive Holt-Winters for a daily and a weekly
+ *     period (sampling interval learned from the timestamps); the one with the lowest
+ *     running error (by a 10% margin over the level) is used — seasonality is learned, not configured;
+ *  2. z = |error| / EW mean absolute error (floored at a fraction of the range seen, so
+ *     flat lines do not explode);
+ *  3. surprise = max over windows k of −ln P(Gamma(k,1) ≥ Σ last k z): spikes (k=1),
+ *     short level/variance shifts (k>1);
+ *  4. contextual novelty (CAD OSE-like) boosts surprises that coincide with unseen
+ *     value transitions;
+ *  5. a burst emits once: a point scores only when its surprise beats `margin` × the
+ *     decaying record of recent surprises (NAB rewards the earliest detection in a
+ *     window and charges every extra false positive).
+ */
 export interface VigilOptions {
+  /** EWMA rate of the plain level predictor. */
   levelAlpha: number;
+  /** Holt-Winters level and seasonal rates. */
   hwLevelAlpha: number;
   seasonAlpha: number;
+  /** Rate of the error-scale tracker (z denominator). */
   maeAlpha: number;
+  /** Rate of the slower error tracker used to pick the predictor. */
   selectAlpha: number;
+  /** Error scale floor as a fraction of the value range seen so far. */
   floorFraction: number;
+  /** Window lengths (points) of the Gamma surprise tests. */
   windows: number[];
+  /** Points before any score is emitted. */
   warmupPoints: number;
+  /** Per-point decay of the record of recent surprises. */
   recordDecay: number;
-  scoreScale: number;
+  /** A point fires when its surprise exceeds margin × record. */
   margin: number;
-  useRatio: number;
-  zCap: number;
-  minOver: number;
-  rarityPower: number;
-  slowDecay: number;
-  mode: number;
-  rScale: number;
-  minVar: number;
-  kPower: number;
-  rAlpha: number;
+  /** Surprise (nats) cap, so one huge event does not mute the series for long. */
   surpriseCap: number;
-  restPoints: number;
-  calibrate: number;
-  qRate: number;
-  qLevel: number;
+  /** Score = s / (s + scoreScale) for the emitted surprise s (monotone, never saturates to 1). */
+  scoreScale: number;
+  novelty: NoveltyOptions;
+  /** Weight of recent novelty: score × (1 − w + w × novelty). */
+  noveltyWeight: number;
+  noveltyDecay: number;
 }
 
 export const VIGIL_DEFAULTS: VigilOptions = {
-  levelAlpha: 0.2,
+  levelAlpha: 0.05,
   hwLevelAlpha: 0.1,
   seasonAlpha: 0.25,
   maeAlpha: 0.01,
   selectAlpha: 0.005,
-  floorFraction: 0.002,
-  windows: [1, 6, 30],
+  floorFraction: 0.0005,
+  windows: [1, 6],
   warmupPoints: 150,
-  recordDecay: 0.995,
+  recordDecay: 0.997,
+  margin: 1.35,
+  surpriseCap: 30,
   scoreScale: 10,
-  margin: 1.5,
-  useRatio: 0,
-  zCap: 1000,
-  minOver: 0,
-  rarityPower: 0,
-  slowDecay: 0.9995,
-  mode: 0,
-  rScale: 3,
-  minVar: 1e-4,
-  kPower: 0,
-  rAlpha: 0.001,
-  surpriseCap: 1e9,
-  restPoints: 0,
-  calibrate: 0,
-  qRate: 0.05,
-  qLevel: 0.99,
+  novelty: { levels: 16, maxOrder: 6, tableBits: 16 },
+  noveltyWeight: 0.6,
+  noveltyDecay: 0.95,
 };
 
-const DAY_MS = 86_400_000;
+/** Deltas sampled to learn the sampling interval (their median). */
 const INTERVAL_SAMPLES = 15;
-const MAX_BUCKETS = 10_080;
-
-interface Seasonal {
-  periodMs: number;
-  buckets: number;
-  season: number[];
-  seen: number[];
-  level: number;
-}
 
 export interface VigilState {
   kind: 'vigil';
@@ -82,27 +80,20 @@ export interface VigilState {
   min: number;
   max: number;
   level: number;
+  levelMae: number;
+  levelSelErr: number;
   seasonals: Seasonal[];
-  /** Per predictor (0 = level, then seasonals): EW mean absolute error and slower selection error. */
-  mae: number[];
-  selErr: number[];
-  uses: number[];
   zRing: number[];
   zHead: number;
   zSums: number[];
   record: number;
-  q: number;
-  lastFire: number;
-  restUntil: number;
-  rMean: number;
-  rVar: number;
-  slowRecord: number;
+  novelty: NoveltyState;
+  noveltyRecent: number;
   out: StepResult;
 }
 
 export function createVigil(options: Partial<VigilOptions> = {}): VigilState {
-  const o = { ...VIGIL_DEFAULTS, ...options };
-  const maxK = Math.max(...o.windows);
+  const o: VigilOptions = { ...VIGIL_DEFAULTS, ...options, novelty: { ...VIGIL_DEFAULTS.novelty, ...options.novelty } };
   return {
     kind: 'vigil',
     options: o,
@@ -114,24 +105,20 @@ export function createVigil(options: Partial<VigilOptions> = {}): VigilState {
     min: 0,
     max: 0,
     level: 0,
+    levelMae: 0,
+    levelSelErr: 0,
     seasonals: [],
-    mae: [0, 0, 0],
-    selErr: [0, 0, 0],
-    uses: [0, 0, 0],
-    zRing: new Array<number>(maxK).fill(0),
+    zRing: new Array<number>(Math.max(...o.windows)).fill(0),
     zHead: 0,
     zSums: new Array<number>(o.windows.length).fill(0),
     record: 0,
-    q: 0,
-    lastFire: 0,
-    restUntil: 0,
-    rMean: 0,
-    rVar: 0,
-    slowRecord: 0,
+    novelty: createNovelty(o.novelty),
+    noveltyRecent: 0,
     out: emptyResult(),
   };
 }
 
+/** Learns the sampling interval once, then allocates the seasonal models (one-time). */
 function learnInterval(s: VigilState, timestampMs: number): void {
   if (s.intervalMs > 0 || s.n === 0) return;
   const delta = timestampMs - s.lastTs;
@@ -141,15 +128,25 @@ function learnInterval(s: VigilState, timestampMs: number): void {
   const sorted = s.deltas.slice().sort((a, b) => a - b);
   s.intervalMs = sorted[INTERVAL_SAMPLES >> 1];
   for (const periodMs of [DAY_MS, 7 * DAY_MS]) {
-    const buckets = Math.round(periodMs / s.intervalMs);
-    if (buckets < 4 || buckets > MAX_BUCKETS) continue;
-    s.seasonals.push({ periodMs, buckets, season: new Array<number>(buckets).fill(0), seen: new Array<number>(buckets).fill(0), level: s.level });
+    const sea = createSeasonal(periodMs, s.intervalMs, s.level);
+    if (sea) s.seasonals.push(sea);
   }
 }
 
-function bucketOf(sea: Seasonal, timestampMs: number): number {
-  const phase = ((timestampMs % sea.periodMs) + sea.periodMs) % sea.periodMs;
-  return Math.min(sea.buckets - 1, Math.floor((phase / sea.periodMs) * sea.buckets));
+/** Adds z to the ring and returns the largest Gamma-tail surprise over the windows. */
+function windowSurprise(s: VigilState, z: number): number {
+  const windows = s.options.windows;
+  const size = s.zRing.length;
+  let surprise = 0;
+  for (let w = 0; w < windows.length; w++) {
+    const k = windows[w];
+    // zRing[zHead] is the previous point's z; the one leaving a k-window is k−1 behind it.
+    s.zSums[w] += z - s.zRing[(s.zHead - k + 1 + 2 * size) % size];
+    if (s.n >= k) surprise = Math.max(surprise, gammaTailSurprise(k, s.zSums[w]));
+  }
+  s.zHead = (s.zHead + 1) % size;
+  s.zRing[s.zHead] = z;
+  return surprise;
 }
 
 export function stepVigil(s: VigilState, timestampMs: number, value: number): StepResult {
@@ -169,102 +166,48 @@ export function stepVigil(s: VigilState, timestampMs: number, value: number): St
   s.n++;
   if (value < s.min) s.min = value;
   if (value > s.max) s.max = value;
+  const novelty = stepNovelty(s.novelty, o.novelty, value);
   const floor = Math.max(1e-12, o.floorFraction * (s.max - s.min));
 
-  // Pick the predictor with the lowest long-run error; seasonal ones only once a full period is seen.
-  let best = 0;
-  let bestPred = s.level;
-  let bestErr = s.selErr[0];
-  for (let p = 0; p < s.seasonals.length; p++) {
-    const sea = s.seasonals[p];
-    const b = bucketOf(sea, timestampMs);
-    if (sea.seen[b] === 0 || s.uses[p + 1] < sea.buckets) continue;
-    if (s.selErr[p + 1] < bestErr * 0.9) {
-      best = p + 1;
-      bestErr = s.selErr[p + 1];
-      bestPred = sea.level + sea.season[b];
+  // Predict with the model of lowest running error, then update every model.
+  let pred = s.level;
+  let mae = s.levelMae;
+  let bestErr = s.levelSelErr;
+  for (let i = 0; i < s.seasonals.length; i++) {
+    const sea = s.seasonals[i];
+    const p = seasonalPrediction(sea, bucketOf(sea, timestampMs));
+    if (!Number.isNaN(p) && sea.selErr < bestErr * 0.9) {
+      pred = p;
+      mae = sea.mae;
+      bestErr = sea.selErr;
     }
   }
-  const scale = Math.max(s.mae[best], floor);
-  let z = Math.min(o.zCap, Math.abs(value - bestPred) / scale);
-  if (o.minOver) {
-    z = Math.min(z, Math.abs(value - s.level) / Math.max(s.mae[0], floor));
-    for (let p = 0; p < s.seasonals.length; p++) {
-      const sea = s.seasonals[p];
-      const b = bucketOf(sea, timestampMs);
-      if (sea.seen[b] === 0 || s.uses[p + 1] < sea.buckets) continue;
-      z = Math.min(z, Math.abs(value - sea.level - sea.season[b]) / Math.max(s.mae[p + 1], floor));
-    }
-  }
-  out.expected = bestPred;
-  out.lower = bestPred - 4 * scale;
-  out.upper = bestPred + 4 * scale;
+  const scale = Math.max(mae, floor);
+  const z = Math.abs(value - pred) / scale;
+  out.expected = pred;
+  out.lower = pred - 4 * scale;
+  out.upper = pred + 4 * scale;
 
-  // Update predictors and their error trackers.
   const eLevel = Math.abs(value - s.level);
-  s.mae[0] += o.maeAlpha * (eLevel - s.mae[0]);
-  s.selErr[0] += o.selectAlpha * (eLevel - s.selErr[0]);
+  s.levelMae += o.maeAlpha * (eLevel - s.levelMae);
+  s.levelSelErr += o.selectAlpha * (eLevel - s.levelSelErr);
   s.level += o.levelAlpha * (value - s.level);
-  for (let p = 0; p < s.seasonals.length; p++) {
-    const sea = s.seasonals[p];
-    const b = bucketOf(sea, timestampMs);
-    if (sea.seen[b] === 0) {
-      sea.seen[b] = 1;
-      sea.season[b] = value - sea.level;
-    } else {
-      const pred = sea.level + sea.season[b];
-      const e = Math.abs(value - pred);
-      s.uses[p + 1]++;
-      s.mae[p + 1] += o.maeAlpha * (e - s.mae[p + 1]);
-      s.selErr[p + 1] += o.selectAlpha * (e - s.selErr[p + 1]);
-      const prevLevel = sea.level;
-      sea.level += o.hwLevelAlpha * (value - sea.season[b] - sea.level);
-      sea.season[b] += o.seasonAlpha * (value - prevLevel - sea.season[b]);
-    }
+  for (let i = 0; i < s.seasonals.length; i++) {
+    const sea = s.seasonals[i];
+    updateSeasonal(sea, bucketOf(sea, timestampMs), value, o);
   }
 
-  // Windowed sums of z; each window is a Gamma(k, 1) test of "errors bigger than usual".
-  const maxK = s.zRing.length;
-  let surprise = 0;
-  const input = o.mode === 1 ? 1 - Math.exp(-z / o.rScale) : z;
-  const sd = Math.sqrt(Math.max(s.rVar, o.minVar));
-  for (let w = 0; w < o.windows.length; w++) {
-    const k = o.windows[w];
-    const leaving = s.zRing[(s.zHead - k + 1 + maxK * 2) % maxK];
-    s.zSums[w] += input - (s.n > k ? leaving : 0);
-    if (s.n < k) continue;
-    const t = o.mode === 1 ? normalTailSurprise(((s.zSums[w] / k - s.rMean) / sd) * Math.pow(k, o.kPower)) : gammaTailSurprise(k, s.zSums[w]);
-    surprise = Math.max(surprise, t);
-  }
-  // zRing holds the last maxK inputs; write after computing leaving values.
-  s.zHead = (s.zHead + 1) % maxK;
-  s.zRing[s.zHead] = input;
-  const dr = input - s.rMean;
-  s.rMean += o.rAlpha * dr;
-  s.rVar = (1 - o.rAlpha) * (s.rVar + o.rAlpha * dr * dr);
-
+  const surprise = Math.min(o.surpriseCap, windowSurprise(s, z));
+  s.noveltyRecent = Math.max(s.noveltyRecent * o.noveltyDecay, novelty);
   if (s.n < o.warmupPoints) {
     out.score = 0;
     return out;
   }
-  if (s.n === o.warmupPoints) {
-    s.record = surprise;
-    s.slowRecord = surprise;
-    s.q = Math.log1p(surprise);
-  }
-  // Emit once per burst: only a surprise above the decaying record of recent surprises scores.
-  surprise = Math.min(surprise, o.surpriseCap);
-  const ratio = surprise / Math.max(s.record, 1e-9);
-  const inRest = s.n < s.restUntil;
-  let fresh = 0;
-  if (ratio > o.margin && (!inRest || surprise > o.margin * s.lastFire)) {
-    fresh = o.calibrate ? Math.max(0, Math.log1p(surprise) - s.q) : surprise;
-    s.lastFire = surprise;
-    s.restUntil = s.n + o.restPoints;
-  }
+  if (s.n === o.warmupPoints) s.record = surprise;
+  const fires = surprise > o.margin * Math.max(s.record, 1e-9);
   s.record = Math.max(s.record * o.recordDecay, surprise);
-  const u = Math.log1p(surprise);
-  s.q += o.qRate * ((u > s.q ? 1 : 0) - (1 - o.qLevel));
-  out.score = fresh / (fresh + o.scoreScale);
+  const emitted = fires ? surprise : 0;
+  const boost = 1 - o.noveltyWeight + o.noveltyWeight * s.noveltyRecent;
+  out.score = (boost * emitted) / (emitted + o.scoreScale);
   return out;
 }

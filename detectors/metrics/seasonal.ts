@@ -1,0 +1,60 @@
+/**
+ * Additive Holt-Winters without trend for one candidate period (a day or a week),
+ * bucketed by event time so irregular sampling and gaps land in the right phase.
+ * Whether the series actually has this period is decided by the caller, online,
+ * by comparing this predictor's running error with the plain level predictor's.
+ */
+export interface Seasonal {
+  periodMs: number;
+  buckets: number;
+  season: number[];
+  seen: number[];
+  level: number;
+  /** Updates made with a seen bucket; the predictor is trusted after a full period of them. */
+  uses: number;
+  /** EW mean absolute one-step error (scale for z) and a slower one (for model selection). */
+  mae: number;
+  selErr: number;
+}
+
+export const DAY_MS = 86_400_000;
+/** One week at one-minute sampling; finer data keeps only the daily model. */
+export const MAX_BUCKETS = 10_080;
+
+export function createSeasonal(periodMs: number, intervalMs: number, level: number): Seasonal | undefined {
+  const buckets = Math.round(periodMs / intervalMs);
+  if (buckets < 4 || buckets > MAX_BUCKETS) return undefined;
+  return { periodMs, buckets, season: new Array<number>(buckets).fill(0), seen: new Array<number>(buckets).fill(0), level, uses: 0, mae: 0, selErr: 0 };
+}
+
+export function bucketOf(sea: Seasonal, timestampMs: number): number {
+  const phase = ((timestampMs % sea.periodMs) + sea.periodMs) % sea.periodMs;
+  return Math.min(sea.buckets - 1, Math.floor((phase / sea.periodMs) * sea.buckets));
+}
+
+/** The prediction for this bucket, or NaN while the model is not yet trusted there. */
+export function seasonalPrediction(sea: Seasonal, bucket: number): number {
+  return sea.seen[bucket] === 0 || sea.uses < sea.buckets ? NaN : sea.level + sea.season[bucket];
+}
+
+export interface SeasonalRates {
+  hwLevelAlpha: number;
+  seasonAlpha: number;
+  maeAlpha: number;
+  selectAlpha: number;
+}
+
+export function updateSeasonal(sea: Seasonal, bucket: number, value: number, r: SeasonalRates): void {
+  if (sea.seen[bucket] === 0) {
+    sea.seen[bucket] = 1;
+    sea.season[bucket] = value - sea.level;
+    return;
+  }
+  const e = Math.abs(value - sea.level - sea.season[bucket]);
+  sea.uses++;
+  sea.mae += r.maeAlpha * (e - sea.mae);
+  sea.selErr += r.selectAlpha * (e - sea.selErr);
+  const prevLevel = sea.level;
+  sea.level += r.hwLevelAlpha * (value - sea.season[bucket] - sea.level);
+  sea.season[bucket] += r.seasonAlpha * (value - prevLevel - sea.season[bucket]);
+}
