@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { createDetector, restore, snapshot, step, type DetectorState } from './index.js';
+import { daily, DAY_POINTS, makeSeries, type Fixture } from './test-fixtures.js';
+
+/** An alarm: a score at or above the global threshold NAB picks for this detector (≈0.28 on NAB). */
+const ALARM = 0.3;
+const WARMUP = 600;
+
+function scores(fixture: Fixture, state: DetectorState = createDetector()): number[] {
+  return fixture.values.map((v, i) => step(state, fixture.timestampMs[i], v).score);
+}
+
+function alarms(s: number[], from = WARMUP, to = s.length): number[] {
+  const rows: number[] = [];
+  for (let i = from; i < to; i++) if (s[i] >= ALARM) rows.push(i);
+  return rows;
+}
+
+describe('vigil detector: labelled synthetic fixtures', () => {
+  it('raises at most one alarm per 3400 points of clean Gaussian noise', () => {
+    // At NAB's operating point a lone ~3.5σ point can score; that is the price of catching dips early.
+    let total = 0;
+    for (const seed of [1, 2, 3, 4, 5]) total += alarms(scores(makeSeries(4000, seed, () => 10))).length;
+    expect(total).toBeLessThanOrEqual(5);
+  });
+
+  it('raises no alarm on a flat line or a clean daily cycle', () => {
+    expect(alarms(scores(makeSeries(3000, 4, () => 7, () => 0)))).toEqual([]);
+    expect(alarms(scores(makeSeries(10 * DAY_POINTS, 5, (i) => daily(i))))).toEqual([]);
+  });
+
+  it('flags a spike on the point itself, once', () => {
+    const f = makeSeries(3000, 6, () => 10);
+    f.values[2000] += 12;
+    expect(alarms(scores(f))).toEqual([2000]);
+  });
+
+  it('flags a dip', () => {
+    const f = makeSeries(3000, 7, () => 10);
+    f.values[2200] -= 12;
+    expect(alarms(scores(f))).toEqual([2200]);
+  });
+
+  it('flags a level shift within 5 points and does not keep alarming', () => {
+    const f = makeSeries(3000, 8, (i) => (i < 2000 ? 10 : 16));
+    const a = alarms(scores(f));
+    expect(a.length).toBeGreaterThan(0);
+    expect(a[0]).toBeGreaterThanOrEqual(2000);
+    expect(a[0]).toBeLessThan(2005);
+    expect(a.length).toBeLessThanOrEqual(2);
+  });
+
+  it('flags a variance increase within 30 points', () => {
+    const f = makeSeries(3000, 9, () => 10, (i) => (i < 2000 ? 1 : 5));
+    const a = alarms(scores(f));
+    expect(a[0]).toBeGreaterThanOrEqual(2000);
+    expect(a[0]).toBeLessThan(2030);
+  });
+
+  it('learns a daily cycle and flags a value that is normal for the range but wrong for the time of day', () => {
+    // Day 9, at the daily peak (phase 72), the series sits at its daily mean for an hour.
+    const at = 9 * DAY_POINTS + 72;
+    const f = makeSeries(11 * DAY_POINTS, 10, (i) => (i >= at && i < at + 12 ? 50 : daily(i)));
+    const a = alarms(scores(f));
+    expect(a.length).toBeGreaterThan(0);
+    expect(a[0]).toBeGreaterThanOrEqual(at);
+    expect(a[0]).toBeLessThan(at + 6);
+    expect(a.every((i) => i >= at && i < at + 2 * DAY_POINTS)).toBe(true);
+  });
+
+  it('returns an expected value and band that contain normal points', () => {
+    const f = makeSeries(10 * DAY_POINTS, 11, (i) => daily(i));
+    const state = createDetector();
+    let inside = 0;
+    for (let i = 0; i < f.values.length; i++) {
+      const r = step(state, f.timestampMs[i], f.values[i]);
+      if (i >= 3 * DAY_POINTS && f.values[i] >= r.lower && f.values[i] <= r.upper) inside++;
+    }
+    expect(inside / (7 * DAY_POINTS)).toBeGreaterThan(0.97);
+  });
+
+  it('keeps scores in [0, 1] and ignores non-finite values', () => {
+    const f = makeSeries(2000, 12, () => 10);
+    f.values[1500] = Number.NaN;
+    const s = scores(f);
+    expect(s.every((x) => x >= 0 && x <= 1)).toBe(true);
+    expect(s[1500]).toBe(0);
+    expect(alarms(s, 1501, 1600)).toEqual([]);
+  });
+
+  it('resumes from a JSON snapshot with identical scores', () => {
+    const f = makeSeries(3000, 13, (i) => daily(i) + (i >= 2500 ? 30 : 0));
+    const whole = scores(f);
+    const first = createDetector();
+    for (let i = 0; i < 1700; i++) step(first, f.timestampMs[i], f.values[i]);
+    const resumed = restore(snapshot(first));
+    for (let i = 1700; i < 3000; i++) expect(step(resumed, f.timestampMs[i], f.values[i]).score).toBe(whole[i]);
+  });
+});
