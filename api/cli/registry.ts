@@ -9,4 +9,6 @@ export const commandLoaders: Array<() => Promise<Command>> = [
   () => import('./commands/migrate.js').then((m) => m.default),
   () => import('./commands/bench-loghub.js').then((m) => m.default),
   () => import('./commands/bench-loghub-score.js').then((m) => m.default),
+  () => import('./commands/bench-nab.js').then((m) => m.default),
+  () => import('./commands/bench-nab-score.js').then((m) => m.default),
 ];
