@@ -7,3 +7,4 @@ export { parseCsv, parseCsvRecords, csvField, csvRow } from './loghub/csv.js';
 export { compileLogFormat, extractContent, type LogFormat } from './loghub/log-format.js';
 export { scoreLoghub, type LoghubScore } from './loghub/score.js';
 export { runLoghub, loadDataset, mineContents, predictionCsv, listSystems, findLogFormat, type LoghubRun, type LoghubDataset } from './loghub/run.js';
+export { DrainBaseline, DRAIN_DEFAULTS, type DrainOptions } from './drain-baseline.js';

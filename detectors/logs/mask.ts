@@ -42,6 +42,20 @@ const DIGITS = /^\d+$/;
 const WRAP_OPEN = '([{<"\'';
 const WRAP_CLOSE = ')]}>"\',;.:!';
 
+/** Digits with at most one inner `.` and an optional sign: the commonest value, masked without regexes. */
+function isNumber(word: string): boolean {
+  let i = word.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  if (i >= word.length) return false;
+  let separators = 0;
+  for (; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    if (c === 46 && i > 0 && i < word.length - 1 && separators++ === 0) continue;
+    return false;
+  }
+  return true;
+}
+
 /** True when the word needs no masking at all (the hot path: plain words). */
 function isPlain(word: string): boolean {
   let dots = 0;
@@ -78,6 +92,9 @@ function isHostName(piece: string): boolean {
 
 /** Masks whole-word value shapes the per-piece rules would cut apart. */
 function maskWholeShapes(word: string): string | undefined {
+  const colon = word.indexOf(':');
+  const shaped = (colon >= 0 && word.indexOf(':', colon + 1) > 0) || word.length >= 36 || word.includes('://');
+  if (!shaped) return undefined;
   let start = 0;
   let end = word.length;
   while (start < end && WRAP_OPEN.includes(word[start])) start++;
@@ -97,6 +114,7 @@ function maskWholeShapes(word: string): string | undefined {
  */
 export function maskWord(word: string): string {
   if (isPlain(word)) return word;
+  if (isNumber(word)) return WILDCARD;
   const whole = maskWholeShapes(word);
   if (whole !== undefined) return collapse(whole);
   // PS: a piece between path delimiters that is an absolute path is one variable; so is a host name.
@@ -141,7 +159,7 @@ function absorbSigns(text: string): string {
 
 /** DV then CV: `<*>.<*>` and `<*><*>` collapse to one variable. */
 function collapse(text: string): string {
-  if (!text.includes(WILDCARD)) return text;
+  if (!text.includes('<*>.<*>') && !text.includes('<*><*>')) return text;
   let prev;
   do {
     prev = text;

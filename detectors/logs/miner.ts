@@ -60,6 +60,7 @@ export class TemplateMiner {
   private readonly registry = new Map<string, RegistryEntry>();
   private readonly merges = new Map<string, string>();
   private readonly shapes = new Map<string, { cluster: Cluster; epoch: number }>();
+  private mostRecent: Cluster | undefined;
   private seq = 0;
   private clock = 0;
 
@@ -82,8 +83,11 @@ export class TemplateMiner {
     }
     cluster.count++;
     cluster.lastSeen = now;
-    this.lru.delete(cluster.seq);
-    this.lru.set(cluster.seq, cluster);
+    if (this.mostRecent !== cluster) {
+      this.lru.delete(cluster.seq);
+      this.lru.set(cluster.seq, cluster);
+      this.mostRecent = cluster;
+    }
 
     let key = issueKey(cluster, words);
     let issued = cluster.issued.get(key);
@@ -195,6 +199,7 @@ export class TemplateMiner {
     const created = newCluster(++this.seq, words, now);
     list.push(created);
     this.lru.set(created.seq, created);
+    this.mostRecent = created;
     this.enforceBounds(bucket, created);
     return created;
   }

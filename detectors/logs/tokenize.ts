@@ -33,7 +33,8 @@ export function tokenize(body: string, listRunLength: number): string[] {
 /** `Fri Jun 17 07:07:00 2005`: month and weekday names next to (within two words of) a number are part of a timestamp. */
 function maskCalendarWords(words: string[]): void {
   for (let i = 0; i < words.length; i++) {
-    if (!CALENDAR_WORDS.has(words[i])) continue;
+    const first = words[i].charCodeAt(0);
+    if (first < 65 || first > 90 || words[i].length > 9 || !CALENDAR_WORDS.has(words[i])) continue;
     for (let d = -2; d <= 2; d++) {
       const w = words[i + d];
       if (d !== 0 && w !== undefined && w.includes(WILDCARD) && !CALENDAR_WORDS.has(w)) {
