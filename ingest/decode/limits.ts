@@ -12,25 +12,26 @@ export interface DecodeLimits {
   /** Longest attribute key/value, name or other short string, in UTF-8 bytes. */
   maxStringBytes: number;
   /** Longest log record body or CloudEvent data, in UTF-8 bytes. */
-  maxPayloadBytes: number;
+  maxBodyStringBytes: number;
   /** Most records per request: log records, spans, metric data points, samples or events. */
   maxItemsPerRequest: number;
 }
 
 /**
- * Defaults. 20 MiB bodies match the OpenTelemetry Collector's confighttp
- * `max_request_body_size` default; the SDKs batch 512 (traces) to 2048 (metrics)
- * items per export by default, so 100,000 items leaves room for agents that
+ * Defaults, the same as the `ingest.*` entries of the configuration schema.
+ * 16 MiB bodies hold the largest batches the OpenTelemetry SDKs and Prometheus
+ * send by default with a wide margin; the SDKs batch 512 (traces) to 2048
+ * (metrics) items per export, so 100,000 items leaves room for agents that
  * batch harder. 128 attributes is the OpenTelemetry SDK's default
  * `attributeCountLimit`; the SDK sets no value length limit, so 64 KiB strings
- * and 1 MiB log bodies / event payloads are Vigil's choice: large enough for
- * stack traces and SQL text, small enough that one item cannot fill a batch.
+ * and 1 MiB log bodies / event data are Vigil's choice: large enough for stack
+ * traces and SQL text, small enough that one item cannot fill a batch.
  */
 export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze({
-  maxBodyBytes: 20 * 1024 * 1024,
+  maxBodyBytes: 16 * 1024 * 1024,
   maxAttributes: 128,
   maxStringBytes: 64 * 1024,
-  maxPayloadBytes: 1024 * 1024,
+  maxBodyStringBytes: 1024 * 1024,
   maxItemsPerRequest: 100_000,
 });
 

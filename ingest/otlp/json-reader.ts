@@ -180,7 +180,7 @@ function readInt64(raw: unknown, unsigned: boolean, path: FieldPath): protobuf.L
     throw invalid(path, `${big} is out of the ${unsigned ? 'unsigned ' : ''}64-bit range`);
   }
   const bits = BigInt.asUintN(64, big);
-  return protobuf.util.Long.fromBits(Number(bits & 0xffffffffn) | 0, Number(bits >> 32n) | 0, unsigned);
+  return new protobuf.util.LongBits(Number(bits & 0xffffffffn) >>> 0, Number(bits >> 32n) >>> 0).toLong(unsigned);
 }
 
 function readEnum(raw: unknown, values: Record<string, number>, path: FieldPath): number {

@@ -23,7 +23,8 @@ export function decodeLogs(
   return onlyVigilErrors(() => {
     const request = decodeRequest<ExportLogsServiceRequest>(otlpTypes.logsRequest, body, format);
     const fallbackTime = nanoTime(receivedAtNs ?? 0n);
-    return { rows: { otel_logs: logRows(request, limits, fallbackTime) }, rejected: 0 };
+    const rows = logRows(request, limits, fallbackTime);
+    return { rows: rows.length > 0 ? { otel_logs: rows } : {}, rejected: 0 };
   });
 }
 
@@ -81,7 +82,7 @@ function logRow(record: LogRecord, scope: ScopeColumns, limits: DecodeLimits, pa
     SeverityText: checkString(record.severityText, limits.maxStringBytes, path, 'severityText'),
     SeverityNumber: severity,
     ServiceName: scope.ServiceName,
-    Body: checkString(anyValueToString(record.body), limits.maxPayloadBytes, path, 'body', 'maxPayloadBytes'),
+    Body: checkString(anyValueToString(record.body), limits.maxBodyStringBytes, path, 'body', 'maxBodyStringBytes'),
     ResourceSchemaUrl: scope.ResourceSchemaUrl,
     ResourceAttributes: scope.ResourceAttributes,
     ScopeSchemaUrl: scope.ScopeSchemaUrl,

@@ -16,14 +16,15 @@ export interface Int64 {
   unsigned: boolean;
 }
 
+/** Its fields are proto3 `optional` in Vigil's common.proto (see there): null when absent. */
 export interface AnyValue {
-  stringValue: string;
-  boolValue: boolean;
-  intValue: Int64;
-  doubleValue: number;
+  stringValue: string | null;
+  boolValue: boolean | null;
+  intValue: Int64 | null;
+  doubleValue: number | null;
   arrayValue: ArrayValue | null;
   kvlistValue: KeyValueList | null;
-  bytesValue: Uint8Array;
+  bytesValue: Uint8Array | null;
 }
 
 export interface ArrayValue {

@@ -9,8 +9,6 @@ import type { AnyValue, Int64, KeyValue } from './messages.js';
  * no closures, no regular expressions, no BigInt for the usual cases.
  */
 
-const hasOwn = Object.hasOwn;
-
 /**
  * An AnyValue as text the way the Collector's ClickHouse exporter writes it
  * (pdata `Value.AsString`): strings as-is, bool/int/double as text (doubles as
@@ -19,33 +17,30 @@ const hasOwn = Object.hasOwn;
  */
 export function anyValueToString(v: AnyValue | null): string {
   if (v === null) return '';
-  const s = v.stringValue;
-  if (s !== '') return s; // a non-empty string is set: the common case, one load
-  if (hasOwn(v, 'stringValue')) return s;
-  if (hasOwn(v, 'intValue')) return int64ToDecimal(v.intValue);
-  if (hasOwn(v, 'doubleValue')) return String(v.doubleValue);
-  if (hasOwn(v, 'boolValue')) return v.boolValue ? 'true' : 'false';
-  if (hasOwn(v, 'bytesValue')) return base64(v.bytesValue);
-  if (v.arrayValue !== null && hasOwn(v, 'arrayValue')) return anyValueJson(v);
-  if (v.kvlistValue !== null && hasOwn(v, 'kvlistValue')) return anyValueJson(v);
+  if (v.stringValue !== null) return v.stringValue;
+  if (v.intValue !== null) return int64ToDecimal(v.intValue);
+  if (v.doubleValue !== null) return String(v.doubleValue);
+  if (v.boolValue !== null) return v.boolValue ? 'true' : 'false';
+  if (v.bytesValue !== null) return base64(v.bytesValue);
+  if (v.arrayValue !== null || v.kvlistValue !== null) return anyValueJson(v);
   return '';
 }
 
 /** An AnyValue as JSON (pdata `AsRaw` then JSON): ints keep every digit, bytes are base64 strings. */
 function anyValueJson(v: AnyValue | null): string {
   if (v === null) return 'null';
-  if (hasOwn(v, 'stringValue')) return JSON.stringify(v.stringValue);
-  if (hasOwn(v, 'intValue')) return int64ToDecimal(v.intValue);
-  if (hasOwn(v, 'doubleValue')) return JSON.stringify(v.doubleValue);
-  if (hasOwn(v, 'boolValue')) return v.boolValue ? 'true' : 'false';
-  if (hasOwn(v, 'bytesValue')) return `"${base64(v.bytesValue)}"`;
-  if (v.arrayValue !== null && hasOwn(v, 'arrayValue')) {
+  if (v.stringValue !== null) return JSON.stringify(v.stringValue);
+  if (v.intValue !== null) return int64ToDecimal(v.intValue);
+  if (v.doubleValue !== null) return JSON.stringify(v.doubleValue);
+  if (v.boolValue !== null) return v.boolValue ? 'true' : 'false';
+  if (v.bytesValue !== null) return `"${base64(v.bytesValue)}"`;
+  if (v.arrayValue !== null) {
     const values = v.arrayValue.values;
     let out = '[';
     for (let i = 0; i < values.length; i++) out += (i > 0 ? ',' : '') + anyValueJson(values[i]);
     return `${out}]`;
   }
-  if (v.kvlistValue !== null && hasOwn(v, 'kvlistValue')) {
+  if (v.kvlistValue !== null) {
     const values = v.kvlistValue.values;
     let out = '{';
     for (let i = 0; i < values.length; i++) {

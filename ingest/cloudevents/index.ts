@@ -1,0 +1,2 @@
+export { decodeCloudEvents, type HttpHeaders } from './cloudevents.js';
+export { practiceOf } from './practice.js';

@@ -1,0 +1,1 @@
+export { decodeRemoteWrite } from './remote-write.js';
