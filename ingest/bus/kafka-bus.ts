@@ -1,0 +1,289 @@
+import {
+  CompressionTypes,
+  Kafka,
+  Partitioners,
+  logLevel as KafkaLogLevel,
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type KafkaMessage,
+  type Producer,
+} from 'kafkajs';
+import { BusFullError, type BatchContext, type Bus, type BusMessage, type Codec, type SubscribeOptions, type Subscription } from './bus.js';
+
+export interface KafkaBusOptions<T> {
+  brokers: string[];
+  clientId: string;
+  codec: Codec<T>;
+  /** Partitions of the topics `ensureTopics` creates. Default 6. */
+  topicPartitions?: number;
+  /** Replicas of the topics `ensureTopics` creates. Default: the broker's default.replication.factor. */
+  replicationFactor?: number;
+  /** Batch-level compression of produced messages. Default gzip (kafkajs' built-in codec). */
+  compression?: 'gzip' | 'none';
+  /** Messages on their way to the broker before `publish` throws BusFullError. Default 10 000. */
+  maxPendingMessages?: number;
+  /** The `Retry-After` hint carried by BusFullError. Default 1 000 ms. */
+  retryAfterMs?: number;
+  /** A publish not acknowledged by then rejects (it may still land: at-least-once). Default 30 s. */
+  publishTimeoutMs?: number;
+  /** Backoff between deliveries of a batch whose `onBatch` rejected. */
+  redelivery?: { initialBackoffMs?: number; maxBackoffMs?: number };
+  /** Consumer tuning passed to kafkajs. */
+  consumer?: {
+    sessionTimeoutMs?: number;
+    maxBytesPerPartition?: number;
+    partitionsConsumedConcurrently?: number;
+    /** Where a group without committed offsets starts. Default true: the writer must not miss data. */
+    fromBeginning?: boolean;
+    /** How long `subscribe` waits for the group join. Default 60 s. */
+    joinTimeoutMs?: number;
+  };
+  /** Told about each failed delivery of a batch (it is delivered again). */
+  onDeliveryError?: (error: unknown, ctx: BatchContext, groupId: string) => void;
+  logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+/** Header carrying BusMessage.id, so dedup and tracing survive the broker. */
+export const MESSAGE_ID_HEADER = 'vigil-message-id';
+
+const LOG_LEVELS = {
+  nothing: KafkaLogLevel.NOTHING,
+  error: KafkaLogLevel.ERROR,
+  warn: KafkaLogLevel.WARN,
+  info: KafkaLogLevel.INFO,
+  debug: KafkaLogLevel.DEBUG,
+};
+
+/**
+ * The Bus port on Kafka (kafkajs), for distributed mode.
+ *
+ * publish: an idempotent producer with acks=-1, so a resolved publish is on every in-sync
+ * replica and a retried send is not written twice. Messages are keyed, so one series keeps
+ * to one partition (Java-compatible murmur2 partitioner: other clients agree on partitions).
+ *
+ * subscribe: one consumer group member with `eachBatch`. A batch's offsets are committed only
+ * after `onBatch` resolved; a rejected batch is delivered again, the same messages with the same
+ * BatchContext, after a backoff, until it succeeds or the partition moves to another member (which
+ * then starts from the last committed offset). Delivery is at-least-once; the writer's dedup
+ * tokens, derived from the offsets, make it exactly-once in the store.
+ */
+export class KafkaBus<T> implements Bus<T> {
+  private readonly kafka: Kafka;
+  private producer?: Promise<Producer>;
+  private admin?: Promise<Admin>;
+  private readonly consumers = new Set<Subscription>();
+  private pendingMessages = 0;
+  private closed = false;
+
+  constructor(private readonly options: KafkaBusOptions<T>) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: LOG_LEVELS[options.logLevel ?? 'warn'],
+    });
+  }
+
+  /** Creates the topics that do not exist yet (existing ones are left as they are). */
+  async ensureTopics(topics: string[]): Promise<void> {
+    const admin = await this.connectedAdmin();
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: this.options.topicPartitions ?? 6,
+        replicationFactor: this.options.replicationFactor ?? -1,
+      })),
+    });
+  }
+
+  async publish(topic: string, messages: BusMessage<T>[]): Promise<void> {
+    if (this.closed) throw new Error('bus is closed');
+    if (messages.length === 0) return;
+    const maxPending = this.options.maxPendingMessages ?? 10_000;
+    if (this.pendingMessages > 0 && this.pendingMessages + messages.length > maxPending) {
+      throw new BusFullError(this.options.retryAfterMs ?? 1_000);
+    }
+    this.pendingMessages += messages.length;
+    const records = messages.map((m) => ({
+      key: m.key,
+      value: this.options.codec.encode(m.value),
+      headers: { [MESSAGE_ID_HEADER]: m.id },
+    }));
+    const sent = this.connectedProducer()
+      .then((producer) =>
+        producer.send({
+          topic,
+          acks: -1,
+          compression: this.options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP,
+          messages: records,
+        }),
+      )
+      .finally(() => {
+        this.pendingMessages -= messages.length;
+      });
+    await withTimeout(sent, this.options.publishTimeoutMs ?? 30_000, `publish to ${topic} not acknowledged`);
+  }
+
+  async subscribe(options: SubscribeOptions<T>): Promise<Subscription> {
+    if (this.closed) throw new Error('bus is closed');
+    const tuning = this.options.consumer ?? {};
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: tuning.sessionTimeoutMs ?? 30_000,
+      maxBytesPerPartition: tuning.maxBytesPerPartition ?? 1_048_576,
+      allowAutoTopicCreation: false,
+    });
+    const joined = new Promise<void>((resolve) => {
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [options.topic], fromBeginning: tuning.fromBeginning ?? true });
+      await consumer.run({
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: tuning.partitionsConsumedConcurrently ?? 1,
+        eachBatch: (payload) => this.handleBatch(options, payload),
+      });
+      const joinTimeoutMs = tuning.joinTimeoutMs ?? 60_000;
+      await withTimeout(joined, joinTimeoutMs, `group ${options.groupId} did not join`);
+    } catch (err) {
+      await consumer.disconnect().catch(() => undefined);
+      throw err;
+    }
+    return this.track(consumer);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.consumers].map((s) => s.stop()));
+    const [producer, admin] = [this.producer, this.admin];
+    this.producer = this.admin = undefined;
+    await Promise.all([
+      producer?.then((p) => p.disconnect(), () => undefined),
+      admin?.then((a) => a.disconnect(), () => undefined),
+    ]);
+  }
+
+  private async handleBatch(options: SubscribeOptions<T>, payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    if (batch.messages.length === 0) return;
+    const ctx: BatchContext = {
+      topic: batch.topic,
+      partition: batch.partition,
+      firstOffset: batch.messages[0].offset,
+      lastOffset: batch.messages[batch.messages.length - 1].offset,
+    };
+    for (let attempt = 1; ; attempt++) {
+      // Not ours any more (stopping, rebalanced or sought): leave it uncommitted for the next owner.
+      if (!isRunning() || isStale()) return;
+      try {
+        await options.onBatch(this.decodeAll(batch.topic, batch.partition, batch.messages), { ...ctx });
+        break;
+      } catch (err) {
+        this.reportDeliveryError(err, ctx, options.groupId);
+      }
+      // heartbeat() throws when the group rebalances; kafkajs then rejoins and refetches from
+      // the committed offset, so the batch is delivered again either way.
+      await sleepWithHeartbeats(this.redeliveryBackoffMs(attempt), heartbeat);
+    }
+    payload.resolveOffset(ctx.lastOffset);
+    await payload.commitOffsetsIfNecessary({
+      topics: [{ topic: ctx.topic, partitions: [{ partition: ctx.partition, offset: (BigInt(ctx.lastOffset) + 1n).toString() }] }],
+    });
+  }
+
+  private decodeAll(topic: string, partition: number, messages: KafkaMessage[]): BusMessage<T>[] {
+    return messages.map((m) => {
+      if (m.value === null) throw new Error(`message without value at ${topic}/${partition}@${m.offset}`);
+      const id = m.headers?.[MESSAGE_ID_HEADER];
+      return {
+        key: m.key?.toString('utf8') ?? '',
+        id: id === undefined ? `${topic}/${partition}/${m.offset}` : String(id),
+        value: this.options.codec.decode(m.value),
+      };
+    });
+  }
+
+  private redeliveryBackoffMs(attempt: number): number {
+    const initial = this.options.redelivery?.initialBackoffMs ?? 100;
+    const max = this.options.redelivery?.maxBackoffMs ?? 5_000;
+    const ceiling = Math.min(max, initial * 2 ** Math.min(attempt - 1, 30));
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  private reportDeliveryError(error: unknown, ctx: BatchContext, groupId: string): void {
+    try {
+      this.options.onDeliveryError?.(error, ctx, groupId);
+    } catch {
+      // A failing error hook must not stop redelivery.
+    }
+  }
+
+  private track(consumer: Consumer): Subscription {
+    let stopping: Promise<void> | undefined;
+    const subscription: Subscription = {
+      stop: () =>
+        (stopping ??= (async () => {
+          this.consumers.delete(subscription);
+          await consumer.disconnect();
+        })()),
+    };
+    this.consumers.add(subscription);
+    return subscription;
+  }
+
+  private connectedProducer(): Promise<Producer> {
+    this.producer ??= connectOrForget(
+      this.kafka.producer({
+        idempotent: true,
+        // kafkajs keeps idempotent sequence numbers right only with one request in flight.
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      }),
+      () => (this.producer = undefined),
+    );
+    return this.producer;
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    this.admin ??= connectOrForget(this.kafka.admin(), () => (this.admin = undefined));
+    return this.admin;
+  }
+}
+
+/** Connects a client; on failure forgets it so that the next call tries a fresh one. */
+async function connectOrForget<C extends { connect(): Promise<void> }>(client: C, forget: () => void): Promise<C> {
+  try {
+    await client.connect();
+    return client;
+  } catch (err) {
+    forget();
+    throw err;
+  }
+}
+
+async function sleepWithHeartbeats(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    await heartbeat();
+    const left = until - Date.now();
+    if (left <= 0) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(left, 1_000)));
+  }
+}
+
+function withTimeout<V>(promise: Promise<V>, timeoutMs: number, what: string): Promise<V> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
