@@ -33,6 +33,8 @@ export interface KafkaBusOptions<T> {
   consumer?: {
     sessionTimeoutMs?: number;
     maxBytesPerPartition?: number;
+    /** Fetch long-poll; also how long stopping a member may wait for it. Default 5 000 ms (kafkajs'). */
+    maxWaitTimeMs?: number;
     partitionsConsumedConcurrently?: number;
     /** Where a group without committed offsets starts. Default true: the writer must not miss data. */
     fromBeginning?: boolean;
@@ -135,6 +137,7 @@ export class KafkaBus<T> implements Bus<T> {
       groupId: options.groupId,
       sessionTimeout: tuning.sessionTimeoutMs ?? 30_000,
       maxBytesPerPartition: tuning.maxBytesPerPartition ?? 1_048_576,
+      maxWaitTimeInMs: tuning.maxWaitTimeMs ?? 5_000,
       allowAutoTopicCreation: false,
     });
     const joined = new Promise<void>((resolve) => {
@@ -191,7 +194,7 @@ export class KafkaBus<T> implements Bus<T> {
       }
       // heartbeat() throws when the group rebalances; kafkajs then rejoins and refetches from
       // the committed offset, so the batch is delivered again either way.
-      await sleepWithHeartbeats(this.redeliveryBackoffMs(attempt), heartbeat);
+      await sleepWithHeartbeats(this.redeliveryBackoffMs(attempt), heartbeat, () => !isRunning() || isStale());
     }
     payload.resolveOffset(ctx.lastOffset);
     await payload.commitOffsetsIfNecessary({
@@ -270,13 +273,15 @@ async function connectOrForget<C extends { connect(): Promise<void> }>(client: C
   }
 }
 
-async function sleepWithHeartbeats(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+/** Waits `ms`, heartbeating at least every 250 ms so the group keeps the member; ends early on `abandon`. */
+async function sleepWithHeartbeats(ms: number, heartbeat: () => Promise<void>, abandon: () => boolean): Promise<void> {
   const until = Date.now() + ms;
   for (;;) {
+    if (abandon()) return;
     await heartbeat();
     const left = until - Date.now();
     if (left <= 0) return;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(left, 1_000)));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(left, 250)));
   }
 }
 

@@ -16,17 +16,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kafkaSetupHint } from './kafka-env.js';
 
 const kafkaScript = fileURLToPath(new URL('./kafka.sh', import.meta.url));
 /** kafka.sh's exit code for "Java 17+ or Maven not installed". */
 const exitPrerequisiteMissing = 3;
 /** Cold start fetches ~55 MB of jars before the broker's own start-up (up to 90 s in kafka.sh). */
 const startTimeoutMs = 300_000;
-
-export const kafkaSetupHint =
-  'Kafka tests need Java 17+ and Maven (Debian: apt-get install openjdk-17-jre-headless maven); ' +
-  'the test global setup then starts a broker itself. Or start one by hand: ' +
-  'npm run kafka:start -- --port 9092 --data-dir /tmp/vigil-kafka, then run with KAFKA_BROKERS=127.0.0.1:9092.';
 
 export default async function setup(): Promise<(() => Promise<void>) | undefined> {
   if (process.env.KAFKA_BROKERS || process.env.VIGIL_KAFKA_AUTOSTART === '0') return undefined;
@@ -45,6 +41,7 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
     throw new Error(`kafka.sh start failed (exit ${started.exitCode}):\n${started.stderr}`);
   }
   process.env.KAFKA_BROKERS = started.stdout.trim();
+  console.log(`[kafka global setup] broker ${process.env.KAFKA_BROKERS} (data in ${dataDir})`);
 
   return async () => {
     await runKafkaScript(['stop', '--data-dir', dataDir]);
