@@ -16,11 +16,15 @@ export interface Int64 {
   unsigned: boolean;
 }
 
-/** Its fields are proto3 `optional` in Vigil's common.proto (see there): null when absent. */
+/**
+ * Its fields are proto3 `optional` in Vigil's common.proto (see there): null
+ * when absent, except `intValue`, which protobufjs defaults to a zero Long on
+ * the prototype; check it with `Object.hasOwn`.
+ */
 export interface AnyValue {
   stringValue: string | null;
   boolValue: boolean | null;
-  intValue: Int64 | null;
+  intValue: Int64;
   doubleValue: number | null;
   arrayValue: ArrayValue | null;
   kvlistValue: KeyValueList | null;

@@ -18,11 +18,11 @@ import type { AnyValue, Int64, KeyValue } from './messages.js';
 export function anyValueToString(v: AnyValue | null): string {
   if (v === null) return '';
   if (v.stringValue !== null) return v.stringValue;
-  if (v.intValue !== null) return int64ToDecimal(v.intValue);
   if (v.doubleValue !== null) return String(v.doubleValue);
   if (v.boolValue !== null) return v.boolValue ? 'true' : 'false';
   if (v.bytesValue !== null) return base64(v.bytesValue);
   if (v.arrayValue !== null || v.kvlistValue !== null) return anyValueJson(v);
+  if (Object.hasOwn(v, 'intValue')) return int64ToDecimal(v.intValue);
   return '';
 }
 
@@ -30,7 +30,7 @@ export function anyValueToString(v: AnyValue | null): string {
 function anyValueJson(v: AnyValue | null): string {
   if (v === null) return 'null';
   if (v.stringValue !== null) return JSON.stringify(v.stringValue);
-  if (v.intValue !== null) return int64ToDecimal(v.intValue);
+  if (Object.hasOwn(v, 'intValue')) return int64ToDecimal(v.intValue);
   if (v.doubleValue !== null) return JSON.stringify(v.doubleValue);
   if (v.boolValue !== null) return v.boolValue ? 'true' : 'false';
   if (v.bytesValue !== null) return `"${base64(v.bytesValue)}"`;
