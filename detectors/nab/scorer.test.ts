@@ -51,7 +51,8 @@ describe('NAB scoring primitives', () => {
     expect(scaledSigmoid(-0.5)).toBeCloseTo(0.84828, 5);
     expect(scaledSigmoid(0)).toBe(0);
     expect(scaledSigmoid(1)).toBeCloseTo(-0.98661, 5);
-    expect(scaledSigmoid(3.01)).toBe(-1);
+    expect(scaledSigmoid(3)).toBe(-1);
+    expect(scaledSigmoid(2.99)).toBeGreaterThan(-1);
   });
 
   it('caps the probationary period at 750 rows', () => {

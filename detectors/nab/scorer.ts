@@ -23,9 +23,9 @@ export interface ProfileResult {
   perFile: Array<{ name: string; rawScore: number; detections: number }>;
 }
 
-/** Above this many windows' widths past a window, a false positive costs the full weight (sweeper.py). */
+/** From 3 windows' widths past a window on, a false positive costs the full weight (sweeper.py: `>= 3.0`). */
 export function scaledSigmoid(y: number): number {
-  if (y > 3) return -1;
+  if (y >= 3) return -1;
   return 2 / (1 + Math.exp(5 * y)) - 1;
 }
 
