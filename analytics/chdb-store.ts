@@ -16,7 +16,9 @@ export class ChdbStore implements Store {
 
   constructor(readonly dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
-    this.session = new Session(dataDir);
+    // Same JSON output as a ClickHouse server: 64-bit integers quoted, so both
+    // adapters return identical rows and no UInt64/Int64 loses precision in JS.
+    this.session = new Session(dataDir, { connectionArgs: ['--output_format_json_quote_64bit_integers=1'] });
   }
 
   async query<Row>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<Row[]> {

@@ -54,6 +54,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
       maxQueuedItems: config['ingest.queue.maxQueuedItems'],
       maxBatchItems: config['ingest.queue.maxBatchItems'],
       lingerMs: config['ingest.queue.lingerMs'],
+      retryAfterMs: config['ingest.queue.retryAfterSeconds'] * 1000,
     });
     const writer = createStoreWriter(store, { tokenPrefix: `${randomUUID()}/` });
     const subscriptions = await Promise.all(

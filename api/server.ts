@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ERROR_CATALOG, VigilError } from './errors.js';
 import type { Logger } from './logger.js';
 import { collectOpenApi, type OpenApiRegistry } from './openapi.js';
@@ -24,7 +24,8 @@ declare module 'fastify' {
  */
 export function createServer(options: ServerOptions): { app: FastifyInstance; openapi: OpenApiRegistry } {
   const app = Fastify({
-    loggerInstance: options.logger,
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the default instance type.
+    loggerInstance: options.logger as unknown as FastifyBaseLogger,
     bodyLimit: options.maxBodyBytes,
     disableRequestLogging: true,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },

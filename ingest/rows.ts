@@ -192,9 +192,19 @@ export interface DecodedBatch {
   rejectedReason?: string;
 }
 
+/**
+ * NanoTime from whole seconds and nanoseconds. Seconds are zero-padded to at least
+ * nine digits: ClickHouse reads `<seconds>.<fraction>` as a Unix time only when the
+ * seconds part has nine or more digits (shorter ones look like a date to its parser).
+ */
+export function nanoTimeOf(seconds: number | bigint, nanos: number | bigint): NanoTime {
+  return `${String(seconds).padStart(9, '0')}.${String(nanos).padStart(9, '0')}`;
+}
+
+/** The Unix epoch, for times a sender left unset. */
+export const ZERO_TIME: NanoTime = nanoTimeOf(0, 0);
+
 /** Converts nanoseconds since the epoch (bigint) to the NanoTime text form. */
 export function nanoTime(ns: bigint): NanoTime {
-  const seconds = ns / 1_000_000_000n;
-  const frac = ns % 1_000_000_000n;
-  return `${seconds}.${frac.toString().padStart(9, '0')}`;
+  return nanoTimeOf(ns / 1_000_000_000n, ns % 1_000_000_000n);
 }

@@ -113,7 +113,7 @@ describe('OTLP/JSON trace quirks', () => {
       ['Unspecified', 'Unset', ''],
     ]);
     expect(rows[0]).toMatchObject({ Timestamp: '1700000000.000000000', Duration: '1024', ServiceName: 'unknown_service', ParentSpanId: '' });
-    expect(rows[2]).toMatchObject({ TraceState: 'vendor=1', 'Events.Timestamp': ['0.000000005'], 'Events.Name': ['e'] });
+    expect(rows[2]).toMatchObject({ TraceState: 'vendor=1', 'Events.Timestamp': ['000000000.000000005'], 'Events.Name': ['e'] });
   });
 });
 

@@ -1,5 +1,5 @@
 import { VigilError } from '../../api/errors.js';
-import type { Attributes, NanoTime } from '../rows.js';
+import { nanoTimeOf, ZERO_TIME as ZERO_TIME_TEXT, type Attributes, type NanoTime } from '../rows.js';
 import { exceedsUtf8, stringTooLong, tooManyAttributes, type DecodeLimits } from '../decode/limits.js';
 import type { FieldPath } from './field-path.js';
 import type { AnyValue, Int64, KeyValue } from './messages.js';
@@ -105,7 +105,7 @@ export function idToHex(bytes: Uint8Array, expected: 8 | 16, path: FieldPath, fi
   return out;
 }
 
-export const ZERO_TIME: NanoTime = '0.000000000';
+export { ZERO_TIME } from '../rows.js';
 
 /**
  * An unsigned 64-bit nanosecond count as NanoTime, without BigInt or precision
@@ -115,14 +115,14 @@ export const ZERO_TIME: NanoTime = '0.000000000';
 export function int64ToNanoTime(v: Int64): NanoTime {
   const hi = v.high >>> 0;
   const lo = v.low >>> 0;
-  if (hi === 0 && lo === 0) return ZERO_TIME;
+  if (hi === 0 && lo === 0) return ZERO_TIME_TEXT;
   const a = hi >>> 16;
   const b = hi & 0xffff;
   const rest = a * 976710656 + b * 294967296 + lo;
   const restSeconds = Math.floor(rest / 1e9);
   const seconds = hi * 4 + a * 19330 + restSeconds;
   const nanos = rest - restSeconds * 1e9;
-  return `${seconds}.${nanos < 1e8 ? String(nanos).padStart(9, '0') : nanos}`;
+  return nanoTimeOf(seconds, nanos);
 }
 
 /** A 64-bit integer as a decimal string (signed or unsigned per `v.unsigned`), every digit kept. */

@@ -60,7 +60,7 @@ describe('decodeRemoteWrite', () => {
         ResourceAttributes: { 'service.name': 'api', 'service.instance.id': '10.0.0.1:9090' },
         Attributes: { code: '200' },
         TimeUnix: '1700000000.123000000',
-        StartTimeUnix: '0.000000000',
+        StartTimeUnix: '000000000.000000000',
         Value: 42,
         AggregationTemporality: 2,
         IsMonotonic: true,

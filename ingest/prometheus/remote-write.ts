@@ -3,7 +3,7 @@ import protobuf from 'protobufjs';
 import { VigilError } from '../../api/errors.js';
 import { snappyUncompress } from '../decode/snappy.js';
 import { checkItemCount, exceedsUtf8, stringTooLong, tooManyAttributes, type DecodeLimits } from '../decode/limits.js';
-import type { Attributes, DecodedBatch, GaugeRow, MetricBase, NanoTime, SumRow } from '../rows.js';
+import { nanoTimeOf, ZERO_TIME, type Attributes, type DecodedBatch, type GaugeRow, type MetricBase, type NanoTime, type SumRow } from '../rows.js';
 
 /**
  * Prometheus remote write 1.0 (https://prometheus.io/docs/specs/prw/remote_write_spec/):
@@ -122,7 +122,6 @@ function classify(name: string, metadata: Map<string, MetricMetadata>): SeriesKi
   }
 }
 
-const ZERO_TIME: NanoTime = '0.000000000';
 const SCOPE_NAME = 'vigil/prometheus-remote-write';
 
 function mapWriteRequest(request: WriteRequest, limits: DecodeLimits): DecodedBatch {
@@ -246,5 +245,5 @@ function millisToNanoTime(ms: protobuf.Long, where: string): NanoTime {
   const millis = ms.high * 0x100000000 + (ms.low >>> 0);
   if (millis < 0) throw new VigilError('INGEST_INVALID_FIELD', `${where}: ${millis} is before the epoch`);
   const seconds = Math.floor(millis / 1000);
-  return `${seconds}.${String((millis - seconds * 1000) * 1_000_000).padStart(9, '0')}`;
+  return nanoTimeOf(seconds, (millis - seconds * 1000) * 1_000_000);
 }

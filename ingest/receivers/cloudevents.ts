@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { decodeCloudEvents } from '../cloudevents/index.js';
+import { decodeCloudEvents } from '../decode/index.js';
 import { decompress } from '../decode/index.js';
 import type { IngestPipeline } from '../pipeline.js';
 import { acceptRawBodies, bodyOf, headerValue } from './http.js';

@@ -1,8 +1,2 @@
-/** Ingest limits from configuration, shared by every receiver. */
-export interface IngestLimits {
-  maxBodyBytes: number;
-  maxAttributes: number;
-  maxStringBytes: number;
-  maxBodyStringBytes: number;
-  maxItemsPerRequest: number;
-}
+/** Ingest limits from configuration, shared by every receiver: the decode stage's limits. */
+export type { DecodeLimits as IngestLimits } from '../decode/limits.js';

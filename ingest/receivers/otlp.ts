@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { VigilError } from '../../api/errors.js';
 import { decompress } from '../decode/index.js';
-import { decodeLogs, decodeMetrics, decodeTraces, encodeExportResponse } from '../otlp/index.js';
+import { decodeLogs, decodeMetrics, decodeTraces, encodeExportResponse } from '../decode/index.js';
 import type { IngestPipeline } from '../pipeline.js';
 import type { DecodedBatch } from '../rows.js';
 import { withStageSpan } from '../telemetry.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { VigilError } from '../../api/errors.js';
-import { decodeRemoteWrite } from '../prometheus/index.js';
+import { decodeRemoteWrite } from '../decode/index.js';
 import type { IngestPipeline } from '../pipeline.js';
 import { acceptRawBodies, bodyOf, headerValue, mediaType } from './http.js';
 import type { IngestLimits } from './limits.js';

@@ -18,7 +18,7 @@ import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { ChdbStore, migrate } from '../../analytics/index.js';
-import { decodeLogs } from '../../ingest/otlp/index.js';
+import { decodeLogs } from '../../ingest/decode/index.js';
 import { spawnVigil, waitForExit } from '../helpers/vigil-process.js';
 
 const { values } = parseArgs({
@@ -45,7 +45,7 @@ function makePayloads(): Uint8Array[] {
     const exporter = new InMemoryLogRecordExporter();
     const provider = new LoggerProvider({
       resource: resourceFromAttributes({ 'service.name': services[p % services.length], 'host.name': `node-${p % 4}`, 'deployment.environment': 'bench' }),
-      processors: [new SimpleLogRecordProcessor(exporter)],
+      processors: [new SimpleLogRecordProcessor({ exporter })],
     });
     const logger = provider.getLogger('bench', '1.0.0');
     for (let i = 0; i < BATCH; i++) {
@@ -117,7 +117,7 @@ async function endToEndRun(payloads: Uint8Array[]): Promise<{ rate: number; late
       }
     }));
     const seconds = (performance.now() - started) / 1000;
-    const stats = await (await fetch(`${vigil.url}/api/v1/stats`)).json();
+    const stats = (await (await fetch(`${vigil.url}/api/v1/stats`)).json()) as { logs: number };
     if (stats.logs !== acked) throw new Error(`committed ${stats.logs} rows but ${acked} were acknowledged`);
     return { rate: acked / seconds, latenciesMs };
   } finally {

@@ -93,12 +93,12 @@ describe('bad input', () => {
   it('answers unknown routes and bad query parameters with codes', async () => {
     const missing = await fetch(`${vigil.url}/api/v1/nope`);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).code).toBe('API_NOT_FOUND');
+    expect(((await missing.json()) as { code: string }).code).toBe('API_NOT_FOUND');
     const badTime = await fetch(`${vigil.url}/api/v1/logs?since=yesterday`);
     expect(badTime.status).toBe(400);
     expect(await badTime.json()).toMatchObject({ code: 'API_BAD_REQUEST' });
     const badLimit = await fetch(`${vigil.url}/api/v1/logs?limit=abc`);
     expect(badLimit.status).toBe(400);
-    expect((await badLimit.json()).message).toMatch(/limit/);
+    expect(((await badLimit.json()) as { message: string }).message).toMatch(/limit/);
   });
 });

@@ -35,14 +35,17 @@ describe('CloudEvents SDK', () => {
     expect(rows.map((r) => r.Id)).toEqual(['evt-binary', 'evt-structured']);
     for (const r of rows) {
       expect(r).toMatchObject({ Source: '/ci/github-actions', Type: 'dev.cdevents.service.deployed.0.1.1', Subject: 'checkout', Practice: 'devops', ServiceName: 'checkout' });
-      expect(r.ns).toBe(String(BigInt(Date.UTC(2026, 2, 4, 5, 6, 7) / 1000) * 1_000_000_000n + 123_456_789n));
+      // The SDK keeps time as a JS Date, so it sends milliseconds.
+      expect(r.ns).toBe(String(BigInt(Date.UTC(2026, 2, 4, 5, 6, 7, 123)) * 1_000_000n));
       expect(JSON.parse(r.Data)).toEqual({ subject: { id: 'checkout', content: { artifactId: 'pkg:oci/checkout@sha256:abc' } } });
       expect(r.Extensions).toMatchObject({ service: 'checkout' });
     }
   });
 
   it('stores batch mode events and deduplicates on source + id', async () => {
-    const batch = [deployed('evt-batch-1'), deployed('evt-batch-2'), deployed('evt-structured')];
+    // A hand-written event in the batch carries nanoseconds, which must survive.
+    const nanos = { specversion: '1.0', id: 'evt-batch-ns', source: '/ci/github-actions', type: 'dev.cdevents.pipelinerun.finished.0.1.1', time: '2026-03-04T05:06:07.123456789Z' };
+    const batch = [deployed('evt-batch-1'), nanos, deployed('evt-structured')];
     const res = await fetch(`${vigil.url}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/cloudevents-batch+json' },
@@ -52,5 +55,7 @@ describe('CloudEvents SDK', () => {
     expect(await res.json()).toEqual({ accepted: 3 });
     const stats = await getJson(`${vigil.url}/api/v1/stats`);
     expect(stats.events).toBe(4);
+    const [row] = await vigil.store.query<any>(`SELECT toString(toUnixTimestamp64Nano(Time)) AS ns FROM events WHERE Id = 'evt-batch-ns'`);
+    expect(row.ns).toBe(String(BigInt(Date.UTC(2026, 2, 4, 5, 6, 7) / 1000) * 1_000_000_000n + 123_456_789n));
   });
 });

@@ -50,7 +50,7 @@ describe('SIGKILL while clients send', () => {
     const second = await spawnVigil(['--data-dir', dataDir]);
     let statsLogs: number;
     try {
-      const stats = await (await fetch(`${second.url}/api/v1/stats`)).json();
+      const stats = (await (await fetch(`${second.url}/api/v1/stats`)).json()) as { logs: number };
       statsLogs = stats.logs;
     } finally {
       second.child.kill('SIGTERM');

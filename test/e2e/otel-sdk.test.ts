@@ -74,7 +74,7 @@ for (const variant of ['protobuf', 'json'] as const) {
     it('stores log records with body, severity, trace context and attributes', async () => {
       const url = `${vigil.url}/v1/logs`;
       const exporter = variant === 'protobuf' ? new ProtoLogExporter({ url }) : new JsonLogExporter({ url });
-      const provider = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor(exporter)] });
+      const provider = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor({ exporter })] });
       const logger = provider.getLogger('e2e-logger', '0.0.1');
       for (let i = 0; i < 5; i++) {
         logger.emit({
@@ -117,8 +117,8 @@ for (const variant of ['protobuf', 'json'] as const) {
       for (const v of [5, 50, 500, 5000]) hist.record(v);
       const exp = meter.createHistogram('rpc.latency.exp');
       for (const v of [1, 2, 4, 8]) exp.record(v);
+      // One export only: shutdown would export the cumulative points a second time.
       await reader.forceFlush();
-      await provider.shutdown();
 
       const sum = await vigil.store.query<any>(
         `SELECT MetricName, Value, IsMonotonic, AggregationTemporality, Attributes FROM otel_metrics_sum WHERE ServiceName = {s:String} ORDER BY MetricName`,
@@ -145,6 +145,7 @@ for (const variant of ['protobuf', 'json'] as const) {
       expect(e.Sum).toBe(15);
       expect(e.PositiveBucketCounts.map(Number).reduce((a: number, b: number) => a + b, 0)).toBe(4);
       expect([e.Min, e.Max]).toEqual([1, 8]);
+      await provider.shutdown();
     });
   });
 }

@@ -52,7 +52,7 @@ remote_write:
          WHERE MetricName = 'up' AND ServiceName = 'prom-self' LIMIT 1`,
       );
       return found.length > 0 ? found : undefined;
-    }, 60_000).catch((err) => {
+    }, 40_000).catch((err) => {
       throw new Error(`${err.message}\nprometheus log:\n${log.slice(-3000)}`);
     });
     expect(rows[0].Value).toBe(1);

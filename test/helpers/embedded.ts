@@ -16,7 +16,8 @@ export async function startTestVigil(overrides: Partial<Record<ConfigKey, unknow
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
   const config = loadConfig({
     env: {},
-    overrides: { 'server.port': 0, 'store.dataDir': dataDir, 'log.level': process.env.VIGIL_TEST_LOG_LEVEL ?? 'silent', ...overrides },
+    // TTL off: fixtures carry fixed historical timestamps that a TTL would drop on insert.
+    overrides: { 'server.port': 0, 'store.dataDir': dataDir, 'store.ttlDays': 0, 'log.level': process.env.VIGIL_TEST_LOG_LEVEL ?? 'silent', ...overrides },
   });
   const vigil = await startVigil(config, createLogger(config['log.level']));
   return Object.assign(vigil, {
