@@ -9,7 +9,7 @@ import { snappyUncompress } from './snappy.js';
  *
  * Synchronous on purpose: the body is already in memory, zlib's sync API stops
  * inflating as soon as its running output count passes `maxOutputLength`, so
- * the work is bounded by maxBytes (≈ 20-60 ms for 20 MiB at zlib's speed) and a
+ * the work is bounded by maxBytes (tens of milliseconds for the 16 MiB default) and a
  * request costs no thread-pool round trip — the common agent batch is well under
  * a megabyte and inflates in well under a millisecond.
  */
