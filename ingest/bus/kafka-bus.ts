@@ -7,6 +7,7 @@ import {
   type Consumer,
   type EachBatchPayload,
   type KafkaMessage,
+  type Message,
   type Producer,
 } from 'kafkajs';
 import { BusFullError, type BatchContext, type Bus, type BusMessage, type Codec, type SubscribeOptions, type Subscription } from './bus.js';
@@ -25,6 +26,8 @@ export interface KafkaBusOptions<T> {
   maxPendingMessages?: number;
   /** The `Retry-After` hint carried by BusFullError. Default 1 000 ms. */
   retryAfterMs?: number;
+  /** Bytes (encoded values) above which queued publishes go in separate sends. Default 1 MiB. */
+  maxSendBytes?: number;
   /** A publish not acknowledged by then rejects (it may still land: at-least-once). Default 30 s. */
   publishTimeoutMs?: number;
   /** Backoff between deliveries of a batch whose `onBatch` rejected. */
@@ -48,6 +51,22 @@ export interface KafkaBusOptions<T> {
 
 /** Header carrying BusMessage.id, so dedup and tracing survive the broker. */
 export const MESSAGE_ID_HEADER = 'vigil-message-id';
+
+interface PendingSend {
+  topic: string;
+  records: Message[];
+  bytes: number;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** The oldest queued publishes up to `maxBytes` (at least one), removed from the queue. */
+function takeSendBatch(queue: PendingSend[], maxBytes: number): PendingSend[] {
+  let bytes = queue[0].bytes;
+  let count = 1;
+  while (count < queue.length && bytes + queue[count].bytes <= maxBytes) bytes += queue[count++].bytes;
+  return queue.splice(0, count);
+}
 
 const LOG_LEVELS = {
   nothing: KafkaLogLevel.NOTHING,
@@ -76,6 +95,8 @@ export class KafkaBus<T> implements Bus<T> {
   private admin?: Promise<Admin>;
   private readonly consumers = new Set<Subscription>();
   private pendingMessages = 0;
+  private readonly sendQueue: PendingSend[] = [];
+  private sending = false;
   private closed = false;
 
   constructor(private readonly options: KafkaBusOptions<T>) {
@@ -86,20 +107,22 @@ export class KafkaBus<T> implements Bus<T> {
     });
   }
 
-  /** Creates the topics that do not exist yet (existing ones are left as they are). */
-  async ensureTopics(topics: string[]): Promise<void> {
+  /** Creates the topics that do not exist yet (existing ones are left as they are) and waits for their leaders. */
+  async ensureTopics(topics: string[], timeoutMs = 30_000): Promise<void> {
     const admin = await this.connectedAdmin();
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic,
-        numPartitions: this.options.topicPartitions ?? 6,
-        replicationFactor: this.options.replicationFactor ?? -1,
-      })),
-    });
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: false, // see waitForLeaders below
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: this.options.topicPartitions ?? 6,
+          replicationFactor: this.options.replicationFactor ?? -1,
+        })),
+      });
+    }
+    await waitForLeaders(admin, topics, timeoutMs);
   }
 
   async publish(topic: string, messages: BusMessage<T>[]): Promise<void> {
@@ -110,24 +133,48 @@ export class KafkaBus<T> implements Bus<T> {
       throw new BusFullError(this.options.retryAfterMs ?? 1_000);
     }
     this.pendingMessages += messages.length;
-    const records = messages.map((m) => ({
-      key: m.key,
-      value: this.options.codec.encode(m.value),
-      headers: { [MESSAGE_ID_HEADER]: m.id },
-    }));
-    const sent = this.connectedProducer()
-      .then((producer) =>
-        producer.send({
-          topic,
-          acks: -1,
-          compression: this.options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP,
-          messages: records,
-        }),
-      )
-      .finally(() => {
-        this.pendingMessages -= messages.length;
-      });
+    let bytes = 0;
+    const records = messages.map((m) => {
+      const value = this.options.codec.encode(m.value);
+      bytes += value.length;
+      return { key: m.key, value, headers: { [MESSAGE_ID_HEADER]: m.id } };
+    });
+    const sent = new Promise<void>((resolve, reject) => {
+      this.sendQueue.push({ topic, records, bytes, resolve, reject });
+      void this.drainSendQueue();
+    }).finally(() => {
+      this.pendingMessages -= messages.length;
+    });
     await withTimeout(sent, this.options.publishTimeoutMs ?? 30_000, `publish to ${topic} not acknowledged`);
+  }
+
+  /**
+   * One send in flight at a time; publishes that arrive meanwhile go out together in the next
+   * one. kafkajs numbers an idempotent producer's records when it builds a request, so two
+   * concurrent sends to one partition can reach the broker out of sequence
+   * (OUT_OF_ORDER_SEQUENCE_NUMBER); one at a time also keeps sequential publishes in order.
+   */
+  private async drainSendQueue(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      while (this.sendQueue.length > 0) {
+        const batch = takeSendBatch(this.sendQueue, this.options.maxSendBytes ?? 1_048_576);
+        try {
+          const producer = await this.connectedProducer();
+          await producer.sendBatch({
+            acks: -1,
+            compression: this.options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP,
+            topicMessages: batch.map(({ topic, records }) => ({ topic, messages: records })),
+          });
+          for (const pending of batch) pending.resolve();
+        } catch (err) {
+          for (const pending of batch) pending.reject(err);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
   }
 
   async subscribe(options: SubscribeOptions<T>): Promise<Subscription> {
@@ -259,6 +306,31 @@ export class KafkaBus<T> implements Bus<T> {
   private connectedAdmin(): Promise<Admin> {
     this.admin ??= connectOrForget(this.kafka.admin(), () => (this.admin = undefined));
     return this.admin;
+  }
+}
+
+/**
+ * kafkajs' own `waitForLeaders` gives up when a just-created topic is briefly unknown to the
+ * metadata cache (UNKNOWN_TOPIC_OR_PARTITION, seen on Kafka 4.x); this retries every
+ * retriable error until each partition has a leader.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let lastProblem: unknown;
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      const leaderless = metadata.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+      if (leaderless.length === 0) return;
+      lastProblem = `no leader yet for ${leaderless.map((t) => t.name).join(', ')}`;
+    } catch (err) {
+      if (!(err as { retriable?: boolean }).retriable) throw err;
+      lastProblem = err;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`topics ${topics.join(', ')} not ready within ${timeoutMs} ms: ${String(lastProblem)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -38,7 +38,8 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
       console.warn(`[kafka global setup] ${started.stderr.trim()}\n${kafkaSetupHint}`);
       return undefined;
     }
-    throw new Error(`kafka.sh start failed (exit ${started.exitCode}):\n${started.stderr}`);
+    const hint = started.exitCode === exitPrerequisiteMissing ? `\n${kafkaSetupHint}` : '';
+    throw new Error(`kafka.sh start failed (exit ${started.exitCode}):\n${started.stderr}${hint}`);
   }
   process.env.KAFKA_BROKERS = started.stdout.trim();
   console.log(`[kafka global setup] broker ${process.env.KAFKA_BROKERS} (data in ${dataDir})`);

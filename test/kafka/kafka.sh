@@ -97,8 +97,11 @@ fetch_jars() {
     log "fetching Apache Kafka $kafka_version jars into $lib_dir"
     # Jars of another version would end up on the same classpath.
     find "$lib_dir" -maxdepth 1 -name '*.jar' -delete
-    mvn -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies "-Dkafka.lib.dir=$lib_dir" >&2 \
-      || die "mvn could not fetch the Kafka jars (see above)"
+    local mvn_log="$lib_dir/.fetch.log"
+    if ! mvn -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies "-Dkafka.lib.dir=$lib_dir" >"$mvn_log" 2>&1; then
+      cat "$mvn_log" >&2
+      die "mvn could not fetch the Kafka jars (output above)"
+    fi
     touch "$marker"
   fi
   exec 9>&-
