@@ -1,5 +1,5 @@
 import { VigilError } from '../../api/errors.js';
-import { nanoTimeOf, ZERO_TIME as ZERO_TIME_TEXT, type Attributes, type NanoTime } from '../rows.js';
+import { nanoTimeOf, ZERO_TIME, type Attributes, type NanoTime } from '../rows.js';
 import { exceedsUtf8, stringTooLong, tooManyAttributes, type DecodeLimits } from '../decode/limits.js';
 import type { FieldPath } from './field-path.js';
 import type { AnyValue, Int64, KeyValue } from './messages.js';
@@ -105,8 +105,6 @@ export function idToHex(bytes: Uint8Array, expected: 8 | 16, path: FieldPath, fi
   return out;
 }
 
-export { ZERO_TIME } from '../rows.js';
-
 /**
  * An unsigned 64-bit nanosecond count as NanoTime, without BigInt or precision
  * loss: with hi = a·2¹⁶ + b, hi·2³² = hi·4·10⁹ + a·(19330·10⁹ + 976710656) +
@@ -115,7 +113,7 @@ export { ZERO_TIME } from '../rows.js';
 export function int64ToNanoTime(v: Int64): NanoTime {
   const hi = v.high >>> 0;
   const lo = v.low >>> 0;
-  if (hi === 0 && lo === 0) return ZERO_TIME_TEXT;
+  if (hi === 0 && lo === 0) return ZERO_TIME;
   const a = hi >>> 16;
   const b = hi & 0xffff;
   const rest = a * 976710656 + b * 294967296 + lo;
