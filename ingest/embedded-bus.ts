@@ -1,5 +1,5 @@
 import { MemoryBus } from './bus/memory-bus.js';
-import { countRows, type IngestEnvelope } from './pipeline.js';
+import { envelopeRows, type IngestEnvelope } from './pipeline.js';
 
 export interface EmbeddedBusOptions {
   maxQueuedItems: number;
@@ -18,6 +18,6 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): MemoryBus<Ingest
     maxBatchMessages: 10_000,
     lingerMs: options.lingerMs,
     retryAfterMs: options.retryAfterMs,
-    weightOf: (message) => countRows(message.value.rows),
+    weightOf: (message) => envelopeRows(message.value),
   });
 }

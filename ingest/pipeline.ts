@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { VigilError } from '../api/errors.js';
 import { BusFullError, type Bus } from './bus/bus.js';
 import { withStageSpan } from './telemetry.js';
-import type { DecodedBatch, TableRows } from './rows.js';
+import { INGEST_TABLES, type DecodedBatch, type IngestTable, type TableRows } from './rows.js';
 
 /** The four ingest signals; each has its own bus topic. */
 export type Signal = 'logs' | 'traces' | 'metrics' | 'events';
@@ -14,15 +14,46 @@ export const TOPICS: Record<Signal, string> = {
   events: 'vigil.events',
 };
 
-/** What travels on the bus: the rows of one request, by table. */
+/**
+ * What travels on the bus: the rows of one request per table, already encoded as
+ * JSONEachRow. Encoding happens in the receiver's request, so it overlaps with the
+ * store insert in flight instead of running in the writer between inserts.
+ */
 export interface IngestEnvelope {
-  rows: Partial<TableRows>;
+  tables: Partial<Record<IngestTable, EncodedRows>>;
+  /** Row objects, kept only on the in-process bus for in-process subscribers (never serialised). */
+  rows?: Partial<TableRows>;
+}
+
+export interface EncodedRows {
+  count: number;
+  /** JSONEachRow: one JSON object per line, no trailing newline. */
+  jsonEachRow: Buffer;
 }
 
 export function countRows(rows: Partial<TableRows>): number {
   let n = 0;
   for (const list of Object.values(rows)) n += list?.length ?? 0;
   return n;
+}
+
+export function envelopeRows(envelope: IngestEnvelope): number {
+  let n = 0;
+  for (const table of Object.values(envelope.tables)) n += table?.count ?? 0;
+  return n;
+}
+
+/** The encode stage: rows → JSONEachRow per table. */
+export function encodeEnvelope(rows: Partial<TableRows>): IngestEnvelope {
+  const tables: IngestEnvelope['tables'] = {};
+  for (const table of INGEST_TABLES) {
+    const list = rows[table];
+    if (!list || list.length === 0) continue;
+    let text = '';
+    for (let i = 0; i < list.length; i++) text += (i ? '\n' : '') + JSON.stringify(list[i]);
+    tables[table] = { count: list.length, jsonEachRow: Buffer.from(text, 'utf8') };
+  }
+  return { tables, rows };
 }
 
 /**
@@ -42,7 +73,8 @@ export class IngestPipeline {
     const key = firstServiceName(batch.rows) ?? '';
     await withStageSpan('ingest.publish', { 'vigil.signal': signal, 'vigil.items': items }, async () => {
       try {
-        await this.bus.publish(TOPICS[signal], [{ key, id: randomUUID(), value: { rows: batch.rows } }]);
+        const value = encodeEnvelope(batch.rows);
+        await this.bus.publish(TOPICS[signal], [{ key, id: randomUUID(), value }]);
       } catch (err) {
         throw toIngestError(err, this.retryAfterSeconds);
       }

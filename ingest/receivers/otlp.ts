@@ -9,7 +9,7 @@ import { acceptRawBodies, bodyOf, headerValue, mediaType, sendBytes } from './ht
 import type { IngestLimits } from './limits.js';
 
 type OtlpSignal = 'logs' | 'traces' | 'metrics';
-type Decoder = (body: Buffer, format: 'protobuf' | 'json', limits: IngestLimits) => DecodedBatch;
+type Decoder = (body: Buffer, format: 'protobuf' | 'json', limits: IngestLimits, receivedAtNs: bigint) => DecodedBatch;
 
 const DECODERS: Record<OtlpSignal, Decoder> = { logs: decodeLogs, traces: decodeTraces, metrics: decodeMetrics };
 
@@ -20,7 +20,8 @@ export async function otlpReceivers(app: FastifyInstance, deps: { pipeline: Inge
     app.post(`/v1/${signal}`, { config: { queueFullStatus: 429, openapi: otlpDoc(signal) } }, async (request, reply) => {
       const format = otlpFormat(request.headers['content-type']);
       const body = decompress(bodyOf(request.body), headerValue(request.headers['content-encoding']), deps.limits.maxBodyBytes);
-      const batch = await withStageSpan('ingest.decode', { 'vigil.signal': signal }, async () => DECODERS[signal](body, format, deps.limits));
+      const receivedAtNs = BigInt(Date.now()) * 1_000_000n;
+      const batch = await withStageSpan('ingest.decode', { 'vigil.signal': signal }, async () => DECODERS[signal](body, format, deps.limits, receivedAtNs));
       await deps.pipeline.submit(signal, batch);
       const partial = batch.rejected > 0 ? { rejected: batch.rejected, message: batch.rejectedReason ?? 'some items were rejected' } : undefined;
       return sendBytes(reply, format === 'json' ? 'application/json' : 'application/x-protobuf', encodeExportResponse(signal, format, partial));
