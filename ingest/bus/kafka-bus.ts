@@ -153,6 +153,8 @@ export class KafkaBus<T> implements Bus<T> {
    * one. kafkajs numbers an idempotent producer's records when it builds a request, so two
    * concurrent sends to one partition can reach the broker out of sequence
    * (OUT_OF_ORDER_SEQUENCE_NUMBER); one at a time also keeps sequential publishes in order.
+   * A failed send fails every publish merged into it (some partitions may have taken their
+   * part: at-least-once, as with any producer retry).
    */
   private async drainSendQueue(): Promise<void> {
     if (this.sending) return;
@@ -160,6 +162,10 @@ export class KafkaBus<T> implements Bus<T> {
     try {
       while (this.sendQueue.length > 0) {
         const batch = takeSendBatch(this.sendQueue, this.options.maxSendBytes ?? 1_048_576);
+        if (this.closed) {
+          for (const pending of batch) pending.reject(new Error('bus is closed'));
+          continue;
+        }
         try {
           const producer = await this.connectedProducer();
           await producer.sendBatch({
