@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChdbStore, ClickHouseStore, migrate, MIGRATIONS, queries, type Store } from '../../analytics/index.js';
+import { nanoTime } from '../../ingest/rows.js';
+
+/**
+ * One set of store behaviours, run against every adapter: chDB always, a ClickHouse
+ * server when CLICKHOUSE_URL is set (e.g. http://default:@127.0.0.1:8123).
+ */
+interface Adapter {
+  name: string;
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-store-contract-'));
+const adapters: Adapter[] = [
+  { name: 'chdb', open: async () => new ChdbStore(dir), cleanup: async () => rmSync(dir, { recursive: true, force: true }) },
+];
+const serverUrl = process.env.CLICKHOUSE_URL;
+if (serverUrl) {
+  const url = new URL(serverUrl);
+  const options = {
+    url: `${url.protocol}//${url.host}`,
+    username: decodeURIComponent(url.username) || 'default',
+    password: decodeURIComponent(url.password),
+    database: `vigil_contract_${Date.now()}`,
+    requestTimeoutMs: 30_000,
+  };
+  adapters.push({
+    name: 'clickhouse server',
+    open: async () => {
+      await ClickHouseStore.ensureDatabase(options);
+      return new ClickHouseStore(options);
+    },
+    cleanup: async () => {
+      const admin = new ClickHouseStore({ ...options, database: 'default' });
+      await admin.exec(`DROP DATABASE IF EXISTS ${options.database}`);
+      await admin.close();
+    },
+  });
+} else {
+  console.warn('store contract: CLICKHOUSE_URL is not set, running against chDB only');
+}
+
+const logRow = (i: number, service = 'contract') => ({
+  Timestamp: nanoTime(1_767_225_600_000_000_000n + BigInt(i)),
+  TraceId: '', SpanId: '', TraceFlags: 0, SeverityText: i % 2 ? 'ERROR' : 'INFO', SeverityNumber: i % 2 ? 17 : 9,
+  ServiceName: service, Body: `line ${i} with 'quotes' and \\ backslash`, ResourceSchemaUrl: '',
+  ResourceAttributes: { 'service.name': service }, ScopeSchemaUrl: '', ScopeName: 's', ScopeVersion: '', ScopeAttributes: {},
+  LogAttributes: { i: String(i) },
+});
+const jsonEachRow = (rows: object[]) => Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n'));
+
+for (const adapter of adapters) {
+  describe(`Store contract: ${adapter.name}`, () => {
+    let store: Store;
+    beforeAll(async () => {
+      store = await adapter.open();
+    });
+    afterAll(async () => {
+      await store?.close();
+      await adapter.cleanup();
+    });
+
+    it('applies every migration once', async () => {
+      const first = await migrate(store, { ttlDays: 0 });
+      expect(first.applied).toHaveLength(MIGRATIONS.length);
+      expect((await migrate(store, { ttlDays: 0 })).applied).toEqual([]);
+    });
+
+    it('inserts JSONEachRow and drops a retried batch with the same deduplication token', async () => {
+      const body = jsonEachRow([0, 1, 2, 3].map((i) => logRow(i)));
+      await store.insertJsonEachRow('otel_logs', body, { dedupToken: 'contract-batch-1' });
+      await store.insertJsonEachRow('otel_logs', body, { dedupToken: 'contract-batch-1' });
+      await store.insertJsonEachRow('otel_logs', jsonEachRow([logRow(4)]), { dedupToken: 'contract-batch-2' });
+      expect((await queries.stats(store)).logs).toBe(5);
+    });
+
+    it('binds parameters server-side (no injection) and quotes 64-bit integers', async () => {
+      const rows = await store.query<{ body: string; n: string }>(
+        `SELECT Body AS body, toUInt64(count()) AS n FROM otel_logs WHERE Body = {b:String} GROUP BY Body`,
+        { b: "line 1 with 'quotes' and \\ backslash" },
+      );
+      expect(rows).toEqual([{ body: "line 1 with 'quotes' and \\ backslash", n: '1' }]);
+      const none = await store.query(`SELECT 1 FROM otel_logs WHERE ServiceName = {s:String}`, { s: "x' OR '1'='1" });
+      expect(none).toEqual([]);
+    });
+
+    it('keeps nanoseconds and maps', async () => {
+      const [row] = await store.query<{ ns: string; attrs: Record<string, string> }>(
+        `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS ns, LogAttributes AS attrs FROM otel_logs WHERE LogAttributes['i'] = '3'`,
+      );
+      expect(row).toEqual({ ns: '1767225600000000003', attrs: { i: '3' } });
+    });
+
+    it('maintains the log rollup and serves named queries', async () => {
+      const perMinute = await store.query<{ n: string }>(`SELECT sum(Count) AS n FROM logs_per_minute WHERE ServiceName = 'contract'`);
+      expect(perMinute[0].n).toBe('5');
+      const logs = await queries.searchLogs(store, { service: 'contract', sinceNs: 0n, untilNs: 2n ** 62n, q: 'LINE 2', limit: 10 });
+      expect(logs.map((l) => l.body)).toEqual(["line 2 with 'quotes' and \\ backslash"]);
+      const services = await queries.services(store, { sinceSec: 0, untilSec: 2 ** 31 });
+      expect(services).toEqual([expect.objectContaining({ name: 'contract', logs: 5 })]);
+    });
+
+    it('returns raw bytes in other formats and applies per-query settings', async () => {
+      const csv = await store.queryRaw('SELECT number FROM system.numbers LIMIT 3', 'CSV');
+      expect(csv.toString()).toBe('0\n1\n2\n');
+      await expect(store.query('SELECT number FROM system.numbers LIMIT 100', {}, { settings: { max_result_rows: 10, result_overflow_mode: 'throw' } }))
+        .rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    });
+
+    it('reports engine errors as STORE_UNAVAILABLE without a stack in the message', async () => {
+      await expect(store.query('SELECT * FROM no_such_table')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
