@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ERROR_CATALOG, VigilError } from './errors.js';
 import type { Logger } from './logger.js';
 import { collectOpenApi, type OpenApiRegistry } from './openapi.js';
@@ -27,7 +27,8 @@ export function createServer(options: ServerOptions): { app: FastifyInstance; op
     // pino's Logger is a FastifyBaseLogger; the cast keeps the default instance type.
     loggerInstance: options.logger as unknown as FastifyBaseLogger,
     bodyLimit: options.maxBodyBytes,
-    disableRequestLogging: true,
+    // Per-request info lines would drown the log at ingest rates; errors are logged by the handler.
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   });
   const openapi = collectOpenApi(app);

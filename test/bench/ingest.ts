@@ -7,7 +7,8 @@
  * batches, no HTTP, no decoding), into the same table. Prints medians over runs.
  *
  * Flags: --records N (per run, default 1,000,000) --runs R (default 3)
- *        --clients C (default 8) --batch B (records per request, default 1000)
+ *        --clients C (default 64: a fleet of agents, each with one request in flight)
+ *        --batch B (records per request, default 1000)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '3' },
-    clients: { type: 'string', default: '8' },
+    clients: { type: 'string', default: '64' },
     batch: { type: 'string', default: '1000' },
   },
 });
