@@ -74,7 +74,7 @@ export class DrainBaseline {
   }
 
   private leafFor(tokens: string[]): DrainNode {
-    let node = this.byLength.get(tokens.length);
+    let node: DrainNode | undefined = this.byLength.get(tokens.length);
     if (!node) {
       node = { children: new Map(), groups: [] };
       this.byLength.set(tokens.length, node);
@@ -82,7 +82,7 @@ export class DrainBaseline {
     const levels = Math.min(this.options.depth - 2, tokens.length);
     for (let d = 0; d < levels; d++) {
       const token = /\d/.test(tokens[d]) ? WILDCARD : tokens[d];
-      let next = node.children.get(token);
+      let next: DrainNode | undefined = node.children.get(token);
       if (!next) {
         const key = node.children.size < this.options.maxChildren ? token : WILDCARD;
         next = node.children.get(key);

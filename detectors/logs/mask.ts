@@ -23,7 +23,7 @@ const GLUED_VARIABLE = /^[^\s/]*<\*>[^\s/]*$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Needs a hex letter or `::`, so clock times (`04:06:18`) keep the ground truth's `<*>:<*>:<*>`. */
 const MAC_OR_IPV6 = /^(?=.*\d)(?=.*([a-f]|::))[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,15}$/i;
-const URL = /^([a-z][a-z0-9+.-]*:\/\/)(\S+)$/i;
+const URL = /^([a-z][a-z0-9+.-]*:\/\/)(?!<\*)(\S+)$/i;
 /**
  * Host names: 3+ dot-separated labels ending in a short lower-case top-level label. Reverse-DNS
  * identifiers (`com.apple.x`, `org.mortbay.log`) and Java class names are names, not hosts.
@@ -34,8 +34,6 @@ const REVERSE_DNS = /^(com|org|net|edu|gov|io|java|javax)\./;
 export const CALENDAR_WORDS = new Set(
   'Jan Feb Mar Apr May Jun Jul Aug Sep Sept Oct Nov Dec January February March April June July August September October November December Mon Tue Wed Thu Fri Sat Sun Monday Tuesday Wednesday Thursday Friday Saturday Sunday'.split(' '),
 );
-const HEX_PREFIXED = /^0x[0-9a-f]+$/i;
-const HEX_RUN = /^[0-9a-f]{6,}$/i;
 const DIGITS = /^\d+$/;
 
 /** Punctuation that commonly wraps a value: kept around the masked core (`(0x1f)` → `(<*>)`). */
@@ -59,31 +57,65 @@ function isNumber(word: string): boolean {
 /** True when the word needs no masking at all (the hot path: plain words). */
 function isPlain(word: string): boolean {
   let dots = 0;
+  let letters = 0;
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i);
     if ((c >= 48 && c <= 57) || c === 47 /* / */ || c === 60 /* < */) return false;
     if (c === 46 /* . */ && ++dots >= 2) return false;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
   }
+  // A special word needs 4+ letters; a word of letters only is special only as a whole.
+  if (letters < 4) return true;
+  if (letters === word.length) return letters > 5 || !SPECIAL_WORDS.has(word.toLowerCase());
   return !SPECIAL_HINT.test(word);
 }
 
 /** A piece between token delimiters that is a value rather than a word. */
 export function isVariablePiece(piece: string): boolean {
-  if (piece.length === 0) return false;
-  if (DIGITS.test(piece) || HEX_PREFIXED.test(piece)) return true;
-  if (SPECIAL_WORDS.has(piece.toLowerCase())) return true;
+  const n = piece.length;
+  if (n === 0) return false;
   let digits = 0;
-  for (let i = 0; i < piece.length; i++) {
+  let letters = 0;
+  let hex = 0;
+  for (let i = 0; i < n; i++) {
     const c = piece.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
+    if (c >= 48 && c <= 57) {
+      digits++;
+      hex++;
+    } else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      letters++;
+      if ((c >= 65 && c <= 70) || (c >= 97 && c <= 102)) hex++;
+    }
   }
-  if (digits === 0) return false;
+  if (digits === 0) return n <= 5 && SPECIAL_WORDS.has(piece.toLowerCase());
+  // Digits with no letters (`42`, `__73`), a leading digit (`10ms`, `0x1f`), 3+ digits (`blk_123`), a long hex run.
+  if (letters === 0) return true;
   const first = piece.charCodeAt(0);
-  if (!/[A-Za-z]/.test(piece)) return true;
-  // A value with a unit or an id: `10ms`, `3d`, `blk_38865049064139660`, `bglio716`, `00b360e8`.
   if (first >= 48 && first <= 57) return true;
   if (digits >= 3) return true;
-  return HEX_RUN.test(piece);
+  return n >= 6 && hex === n;
+}
+
+/** Khan et al.'s full token delimiters as a lookup table over char codes. */
+const IS_DELIMITER = new Uint8Array(128);
+for (const ch of ',!;:=|"\'[](){}.-+@#$%&') IS_DELIMITER[ch.charCodeAt(0)] = 1;
+
+/** One pass over a word without `<`: each piece between delimiters is kept or becomes `<*>`. */
+function maskPieces(text: string): string {
+  let out = '';
+  let start = 0;
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 32;
+    if (i < n && (c >= 128 || IS_DELIMITER[c] === 0)) continue;
+    const piece = text.slice(start, i);
+    if (piece === WILDCARD || piece.length === 0) out += piece;
+    else if (piece.length > 1 && piece.includes('/')) out += piece.split('/').map((p) => (isVariablePiece(p) ? WILDCARD : p)).join('/');
+    else out += isVariablePiece(piece) ? WILDCARD : piece;
+    if (i < n) out += text[i];
+    start = i + 1;
+  }
+  return out;
 }
 
 function isHostName(piece: string): boolean {
@@ -119,7 +151,7 @@ export function maskWord(word: string): string {
   if (whole !== undefined) return collapse(whole);
   // PS: a piece between path delimiters that is an absolute path is one variable; so is a host name.
   let text = word;
-  if (text.includes('/') || text.includes('.')) {
+  if (text.includes('/') || text.indexOf('.') !== text.lastIndexOf('.')) {
     const pieces = text.split(PATH_SPLIT);
     for (let k = 0; k < pieces.length; k += 2) {
       const piece = pieces[k];
@@ -129,21 +161,12 @@ export function maskWord(word: string): string {
     text = pieces.join('');
   }
   // DG, BL, US and Vigil's value classes per piece; `/` also separates values (`3/4`).
-  const pieces = text.split(TOKEN_SPLIT);
-  for (let k = 0; k < pieces.length; k += 2) {
-    const piece = pieces[k];
-    if (piece === WILDCARD || piece.length === 0) continue;
-    if (piece.includes('/') && piece.length > 1) {
-      pieces[k] = piece
-        .split('/')
-        .map((p) => (isVariablePiece(p) ? WILDCARD : p))
-        .join('/');
-      continue;
-    }
-    if (isVariablePiece(piece)) pieces[k] = WILDCARD;
-  }
+  const masked = maskPieces(text);
+  const signed = absorbSigns(masked);
   // WV: a piece glued to a variable is a variable (`blk_<*>` → `<*>`), unless it holds a `/`.
-  const glued = absorbSigns(pieces.join('')).split(TOKEN_SPLIT);
+  // Pieces only touch a `<*>` when the word already held one or a sign was absorbed.
+  if (signed === masked && !word.includes('<')) return collapse(masked);
+  const glued = signed.split(TOKEN_SPLIT);
   for (let k = 0; k < glued.length; k += 2) {
     const piece = glued[k];
     if (piece !== WILDCARD && piece.includes(WILDCARD) && GLUED_VARIABLE.test(piece)) glued[k] = WILDCARD;

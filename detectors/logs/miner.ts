@@ -1,4 +1,6 @@
 import { absorb, covers, issueKey, makeVariable, newCluster, refreshEnumPositions, render, similarity, type Cluster, type IssuedTemplate } from './cluster.js';
+import { BoundedMap } from './bounded-map.js';
+import { Bucket } from './bucket.js';
 import { MINER_DEFAULTS, type MinerOptions } from './options.js';
 import { templateId } from './template-id.js';
 import { tokenize } from './tokenize.js';
@@ -33,12 +35,6 @@ export interface MinerSnapshot {
   merges: Array<[from: string, to: string]>;
 }
 
-interface Bucket {
-  clusters: Cluster[];
-  /** Bumped whenever a cluster here changes, so cached line shapes are re-matched. */
-  epoch: number;
-}
-
 interface RegistryEntry {
   template: string;
   count: number;
@@ -58,14 +54,16 @@ export class TemplateMiner {
   /** Every live cluster, least recently used first. */
   private readonly lru = new Map<number, Cluster>();
   private readonly registry = new Map<string, RegistryEntry>();
-  private readonly merges = new Map<string, string>();
-  private readonly shapes = new Map<string, { cluster: Cluster; epoch: number }>();
+  private readonly merges: BoundedMap<string, string>;
+  private readonly shapes: BoundedMap<string, { cluster: Cluster; epoch: number }>;
   private mostRecent: Cluster | undefined;
   private seq = 0;
   private clock = 0;
 
   constructor(options: Partial<MinerOptions> = {}) {
     this.options = { ...MINER_DEFAULTS, ...options };
+    this.merges = new BoundedMap(this.options.maxMergeEntries);
+    this.shapes = new BoundedMap(this.options.shapeCacheSize);
   }
 
   add(body: string): AddResult {
@@ -94,6 +92,7 @@ export class TemplateMiner {
     while (!issued && cluster.issued.size >= this.options.maxTemplatesPerCluster && cluster.enumPositions.length > 0) {
       this.generalizeBusiestEnum(cluster);
       bucket.epoch++;
+      bucket.reindex(cluster);
       key = issueKey(cluster, words);
       issued = cluster.issued.get(key);
     }
@@ -138,7 +137,7 @@ export class TemplateMiner {
       count: c.count,
       lastSeen: c.lastSeen,
     }));
-    return { version: 1, options: { ...this.options }, seq: this.seq, clock: this.clock, clusters, merges: [...this.merges] };
+    return { version: 1, options: { ...this.options }, seq: this.seq, clock: this.clock, clusters, merges: this.merges.entries() };
   }
 
   static restore(snapshot: MinerSnapshot): TemplateMiner {
@@ -160,13 +159,13 @@ export class TemplateMiner {
       };
       refreshEnumPositions(c);
       miner.lru.set(c.seq, c);
-      miner.bucketFor(c.forms.length).clusters.push(c);
+      miner.bucketFor(c.forms.length).add(c);
       for (const t of c.issued.values()) {
         miner.own(t.id, t.text);
         miner.registry.get(t.id)!.count += t.count;
       }
     }
-    for (const b of miner.buckets.values()) b.clusters.sort((x, y) => x.seq - y.seq);
+    for (const b of miner.buckets.values()) b.sort();
     for (const [from, to] of snapshot.merges) miner.merges.set(from, to);
     return miner;
   }
@@ -178,30 +177,39 @@ export class TemplateMiner {
 
   /** Finds or creates the cluster for a line whose shape is not cached, and absorbs the line. */
   private place(bucket: Bucket, words: string[], now: number): Cluster {
-    const list = bucket.clusters;
-    for (const c of list) if (covers(c, words)) return c;
+    const candidates = bucket.candidates(words.length > 0 ? words[0] : '');
+    for (const c of candidates) if (covers(c, words)) return c;
+    const best = this.mostSimilar(candidates, words) ?? this.mostSimilar(bucket.clusters, words);
+    if (best) {
+      const { changed, generalized } = absorb(best, words, this.options.maxEnumValues, this.options.maxStructuredEnumValues);
+      if (changed) {
+        bucket.epoch++;
+        bucket.reindex(best);
+      }
+      if (generalized) this.reissue(best);
+      return best;
+    }
+    const created = newCluster(++this.seq, words, now);
+    bucket.add(created);
+    this.lru.set(created.seq, created);
+    this.mostRecent = created;
+    this.enforceBounds(bucket, created);
+    return created;
+  }
+
+  /** The most similar cluster at or above the threshold; the oldest wins ties. */
+  private mostSimilar(clusters: Cluster[], words: string[]): Cluster | undefined {
     const threshold = this.options.similarityThreshold;
     let best: Cluster | undefined;
     let bestSim = 0;
-    for (const c of list) {
+    for (const c of clusters) {
       const sim = similarity(c, words, Math.max(threshold, bestSim));
       if (sim >= threshold && (best === undefined || sim > bestSim)) {
         best = c;
         bestSim = sim;
       }
     }
-    if (best) {
-      const { changed, generalized } = absorb(best, words, this.options.maxEnumValues, this.options.maxStructuredEnumValues);
-      if (changed) bucket.epoch++;
-      if (generalized) this.reissue(best);
-      return best;
-    }
-    const created = newCluster(++this.seq, words, now);
-    list.push(created);
-    this.lru.set(created.seq, created);
-    this.mostRecent = created;
-    this.enforceBounds(bucket, created);
-    return created;
+    return best;
   }
 
   /** Re-renders every template a cluster printed; changed ones are merged into their new id. */
@@ -235,13 +243,7 @@ export class TemplateMiner {
   }
 
   private mergeId(from: string, to: string): void {
-    if (from === to) return;
-    this.merges.delete(from);
-    this.merges.set(from, to);
-    if (this.merges.size > this.options.maxMergeEntries) {
-      const oldest = this.merges.keys().next().value;
-      if (oldest !== undefined) this.merges.delete(oldest);
-    }
+    if (from !== to) this.merges.set(from, to);
   }
 
   /** Registers one more owner of a template id; true when the id is new. */
@@ -252,6 +254,8 @@ export class TemplateMiner {
       return false;
     }
     this.registry.set(id, { template: text, count: 0, owners: 1 });
+    // A template printed again after its id was merged away (its group was evicted) is live again.
+    this.merges.delete(id);
     return true;
   }
 
@@ -265,19 +269,14 @@ export class TemplateMiner {
   private bucketFor(length: number): Bucket {
     let b = this.buckets.get(length);
     if (!b) {
-      b = { clusters: [], epoch: 0 };
+      b = new Bucket();
       this.buckets.set(length, b);
     }
     return b;
   }
 
   private remember(shape: string, cluster: Cluster, epoch: number): void {
-    this.shapes.delete(shape);
     this.shapes.set(shape, { cluster, epoch });
-    if (this.shapes.size > this.options.shapeCacheSize) {
-      const oldest = this.shapes.keys().next().value;
-      if (oldest !== undefined) this.shapes.delete(oldest);
-    }
   }
 
   private enforceBounds(bucket: Bucket, keep: Cluster): void {
@@ -297,8 +296,7 @@ export class TemplateMiner {
     c.alive = false;
     this.lru.delete(c.seq);
     const bucket = this.bucketFor(c.forms.length);
-    const at = bucket.clusters.indexOf(c);
-    if (at >= 0) bucket.clusters.splice(at, 1);
+    bucket.remove(c);
     bucket.epoch++;
     for (const t of c.issued.values()) this.disown(t.id, t.count);
   }
