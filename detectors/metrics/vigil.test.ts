@@ -68,6 +68,25 @@ describe('vigil detector: labelled synthetic fixtures', () => {
     expect(a.every((i) => i >= at && i < at + 2 * DAY_POINTS)).toBe(true);
   });
 
+  it('stops alarming on a spike that recurs daily at a drifting minute, but still flags a new one', () => {
+    // A 12σ spike every day around 03:00 (±20 minutes), from day 3 on; on day 9 a 20σ spike at 15:00
+    // (the daily spike still feeds the decaying record, so the new one must beat it).
+    const f = makeSeries(11 * DAY_POINTS, 14, () => 10);
+    for (let d = 3; d < 11; d++) f.values[d * DAY_POINTS + 36 + ((d * 5) % 9) - 4] += 12;
+    const fresh = 9 * DAY_POINTS + 180;
+    f.values[fresh] += 20;
+    const a = alarms(scores(f));
+    expect(a.filter((i) => i >= 6 * DAY_POINTS && i !== fresh)).toEqual([]);
+    expect(a).toContain(fresh);
+  });
+
+  it('still flags a one-off spike at the hour of the previous day', () => {
+    const f = makeSeries(6 * DAY_POINTS, 15, () => 10);
+    f.values[3 * DAY_POINTS + 40] += 12;
+    f.values[4 * DAY_POINTS + 40] += 12;
+    expect(alarms(scores(f))).toEqual([3 * DAY_POINTS + 40, 4 * DAY_POINTS + 40]);
+  });
+
   it('returns an expected value and band that contain normal points', () => {
     const f = makeSeries(10 * DAY_POINTS, 11, (i) => daily(i));
     const state = createDetector();

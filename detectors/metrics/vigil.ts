@@ -1,6 +1,7 @@
 import { gammaTailSurprise } from './math.js';
 import { createNovelty, stepNovelty, type NoveltyOptions, type NoveltyState } from './novelty.js';
 import { bucketOf, createSeasonal, DAY_MS, seasonalPrediction, updateSeasonal, type Seasonal } from './seasonal.js';
+import { createRecurrence, learnRecurrence, recurringSurprise, type DailyRecurrence } from './recurrence.js';
 import { emptyResult, type StepResult } from './types.js';
 
 /**
@@ -14,9 +15,10 @@ import { emptyResult, type StepResult } from './types.js';
  *     short level/variance shifts (k>1);
  *  4. contextual novelty (CAD OSE-like) boosts surprises that coincide with unseen
  *     value transitions;
- *  5. a burst emits once: a point scores only when its surprise beats `margin` × the
- *     decaying record of recent surprises (NAB rewards the earliest detection in a
- *     window and charges every extra false positive).
+ *  5. a burst emits once: a point scores only when its surprise beats `margin` × both the
+ *     decaying record of recent surprises and the surprise that recurred at this time of
+ *     day on each of the last two days (NAB rewards the earliest detection in a window and
+ *     charges every extra false positive; a daily job's spike is not news on day three).
  */
 export interface VigilOptions {
   /** EWMA rate of the plain level predictor. */
@@ -38,6 +40,8 @@ export interface VigilOptions {
   recordDecay: number;
   /** A point fires when its surprise exceeds margin × record. */
   margin: number;
+  /** Time-of-day slots of the daily recurrence memory (24: hours). */
+  recurrenceSlots: number;
   /** Surprise (nats) cap, so one huge event does not mute the series for long. */
   surpriseCap: number;
   /** Score = s / (s + scoreScale) for the emitted surprise s (monotone, never saturates to 1). */
@@ -59,6 +63,7 @@ export const VIGIL_DEFAULTS: VigilOptions = {
   warmupPoints: 150,
   recordDecay: 0.997,
   margin: 1.35,
+  recurrenceSlots: 24,
   surpriseCap: 30,
   scoreScale: 10,
   novelty: { levels: 16, maxOrder: 6, tableBits: 16 },
@@ -87,6 +92,7 @@ export interface VigilState {
   zHead: number;
   zSums: number[];
   record: number;
+  recurrence: DailyRecurrence;
   novelty: NoveltyState;
   noveltyRecent: number;
   out: StepResult;
@@ -112,6 +118,7 @@ export function createVigil(options: Partial<VigilOptions> = {}): VigilState {
     zHead: 0,
     zSums: new Array<number>(o.windows.length).fill(0),
     record: 0,
+    recurrence: createRecurrence(o.recurrenceSlots),
     novelty: createNovelty(o.novelty),
     noveltyRecent: 0,
     out: emptyResult(),
@@ -204,7 +211,9 @@ export function stepVigil(s: VigilState, timestampMs: number, value: number): St
     return out;
   }
   if (s.n === o.warmupPoints) s.record = surprise;
-  const fires = surprise > o.margin * Math.max(s.record, 1e-9);
+  const recurring = recurringSurprise(s.recurrence, timestampMs);
+  learnRecurrence(s.recurrence, timestampMs, surprise);
+  const fires = surprise > o.margin * Math.max(s.record, recurring, 1e-9);
   s.record = Math.max(s.record * o.recordDecay, surprise);
   const emitted = fires ? surprise : 0;
   const boost = 1 - o.noveltyWeight + o.noveltyWeight * s.noveltyRecent;
