@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { migrate, openStore, type Store } from '../analytics/index.js';
-import { createEmbeddedBus, createStoreWriter, IngestPipeline, registerReceivers, TOPICS, type IngestLimits } from '../ingest/index.js';
+import { createEmbeddedBus, createStoreWriter, IngestPipeline, registerReceivers, TemplatePersistence, TOPICS, type IngestLimits, type NormaliseStage } from '../ingest/index.js';
 import type { FlatConfig } from './config/schema.js';
 import type { Logger } from './logger.js';
 import type { OpenApiRegistry } from './openapi.js';
 import { systemRoutes, type HealthReport } from './routes/system.js';
+import { patternRoutes } from './routes/patterns.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import { createServer } from './server.js';
 
@@ -60,7 +61,16 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     const subscriptions = await Promise.all(
       Object.values(TOPICS).map((topic) => bus.subscribe({ topic, groupId: 'writer', onBatch: writer })),
     );
-    const pipeline = new IngestPipeline(bus, config['ingest.queue.retryAfterSeconds']);
+    const templates = config['logs.templates.enabled']
+      ? await TemplatePersistence.open(store, logger, { flushIntervalMs: 2_000, snapshotIntervalMs: 60_000 })
+      : undefined;
+    const stages: NormaliseStage[] = [];
+    if (templates) {
+      stages.push((signal, rows) => {
+        if (signal === 'logs' && rows.otel_logs) templates.stage.apply(rows.otel_logs);
+      });
+    }
+    const pipeline = new IngestPipeline(bus, config['ingest.queue.retryAfterSeconds'], stages);
 
     const limits = ingestLimits(config);
     const { app, openapi } = createServer({ logger, maxBodyBytes: limits.maxBodyBytes });
@@ -76,6 +86,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     };
     await registerReceivers(app, { pipeline, limits });
     await app.register(async (scope) => telemetryRoutes(scope, { store }));
+    await app.register(async (scope) => patternRoutes(scope, { store }));
     await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
 
     const address = await app.listen({ host: config['server.host'], port: config['server.port'] });
@@ -90,6 +101,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
           await app.close(); // stops accepting; in-flight requests finish and get their answer
           for (const s of subscriptions) await s.stop();
           await bus.close();
+          await templates?.close();
           await store.close();
         })()),
     };

@@ -61,15 +61,20 @@ export function encodeEnvelope(rows: Partial<TableRows>): IngestEnvelope {
  * resolves only when the bus reports it durable. Bus back-pressure becomes
  * INGEST_QUEUE_FULL (with a retry delay); any other failure INGEST_UNAVAILABLE.
  */
+/** A normalise stage: enriches decoded rows in place before they are encoded (e.g. log template ids). */
+export type NormaliseStage = (signal: Signal, rows: Partial<TableRows>) => void;
+
 export class IngestPipeline {
   constructor(
     private readonly bus: Bus<IngestEnvelope>,
     private readonly retryAfterSeconds: number,
+    private readonly stages: readonly NormaliseStage[] = [],
   ) {}
 
   async submit(signal: Signal, batch: DecodedBatch): Promise<void> {
     const items = countRows(batch.rows);
     if (items === 0) return;
+    for (const stage of this.stages) stage(signal, batch.rows);
     const key = firstServiceName(batch.rows) ?? '';
     await withStageSpan('ingest.publish', { 'vigil.signal': signal, 'vigil.items': items }, async () => {
       try {

@@ -38,6 +38,8 @@ export interface LogRow {
   ScopeVersion: string;
   ScopeAttributes: Attributes;
   LogAttributes: Attributes;
+  /** Id of the body's template (Vigil's column; absent when mining is off). */
+  TemplateId?: string;
 }
 
 export interface SpanRow {

@@ -1,1 +1,3 @@
 export * from './telemetry.js';
+export * from './patterns.js';
+export * from './anomalies.js';

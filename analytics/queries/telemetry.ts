@@ -75,6 +75,8 @@ export interface LogSearch {
   /** Case-insensitive substring of the body. */
   q?: string;
   severity?: string;
+  /** A template id: rows of this pattern, including rows stored under its former ids. */
+  template?: string;
   limit: number;
 }
 
@@ -83,10 +85,13 @@ export async function searchLogs(store: Store, search: LogSearch): Promise<Recor
   if (search.service !== undefined) where.push('ServiceName = {service:String}');
   if (search.q) where.push('positionCaseInsensitiveUTF8(Body, {q:String}) > 0');
   if (search.severity) where.push('SeverityText = {severity:String}');
+  if (search.template) {
+    where.push('(TemplateId = {template:String} OR TemplateId IN (SELECT FromId FROM log_template_merges WHERE ToId = {template:String}))');
+  }
   return store.query(
     `SELECT ${nanoAndIso('Timestamp', 'timestamp')}, ServiceName AS service, SeverityText AS severityText,
         SeverityNumber AS severityNumber, Body AS body, TraceId AS traceId, SpanId AS spanId,
-        LogAttributes AS attributes, ResourceAttributes AS resource
+        TemplateId AS templateId, LogAttributes AS attributes, ResourceAttributes AS resource
     FROM otel_logs WHERE ${where.join(' AND ')}
     ORDER BY Timestamp DESC LIMIT {limit:UInt32}`,
     {
@@ -95,6 +100,7 @@ export async function searchLogs(store: Store, search: LogSearch): Promise<Recor
       service: search.service,
       q: search.q,
       severity: search.severity,
+      template: search.template,
       limit: search.limit,
     },
   );

@@ -36,6 +36,8 @@ export const CONFIG_KEYS = {
   'ingest.queue.maxBatchItems': { type: 'integer', default: 200_000, min: 1, description: 'Most rows the writer commits in one group commit.' },
   'ingest.queue.lingerMs': { type: 'integer', default: 5, min: 0, max: 10_000, description: 'How long the writer waits for more requests to join a small batch.' },
   'ingest.queue.retryAfterSeconds': { type: 'integer', default: 1, min: 1, description: 'Retry-After sent with 429/503.' },
+  'logs.templates.enabled': { type: 'boolean', default: true, description: 'Mine a template (pattern) from every log body at ingest and store its id with the row.' },
+  'logs.templates.maxMinedChars': { type: 'integer', default: 4096, min: 64, description: 'Only this many leading characters of a body are mined.' },
   'log.level': { type: 'enum', default: 'info', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], description: 'Log level of the structured JSON log.' },
 } as const satisfies Record<string, KeySpec>;
 

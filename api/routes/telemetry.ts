@@ -25,7 +25,7 @@ export async function telemetryRoutes(app: FastifyInstance, deps: { store: Store
     return { services };
   });
 
-  app.get<{ Querystring: { service?: string; since?: string; until?: string; q?: string; severity?: string; limit: number } }>('/api/v1/logs', {
+  app.get<{ Querystring: { service?: string; since?: string; until?: string; q?: string; severity?: string; template?: string; limit: number } }>('/api/v1/logs', {
     schema: {
       querystring: {
         type: 'object',
@@ -34,6 +34,7 @@ export async function telemetryRoutes(app: FastifyInstance, deps: { store: Store
           ...range,
           q: { type: 'string', maxLength: 1024, description: 'Case-insensitive text the body contains' },
           severity: { type: 'string', description: 'Severity text (e.g. ERROR)' },
+          template: { type: 'string', pattern: '^[0-9a-fA-F]{16}$', description: 'Pattern (template) id: rows of that pattern' },
           limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100, description: 'Most rows (newest first)' },
         },
       },
@@ -42,7 +43,8 @@ export async function telemetryRoutes(app: FastifyInstance, deps: { store: Store
   }, async (request) => {
     const { sinceNs, untilNs } = parseRange(request.query);
     const { service, q, severity, limit } = request.query;
-    return { logs: await queries.searchLogs(store, { service, q, severity, limit, sinceNs, untilNs }) };
+    const template = request.query.template?.toLowerCase();
+    return { logs: await queries.searchLogs(store, { service, q, severity, template, limit, sinceNs, untilNs }) };
   });
 
   app.get<{ Params: { traceId: string } }>('/api/v1/traces/:traceId', {
