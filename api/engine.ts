@@ -62,7 +62,9 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
       Object.values(TOPICS).map((topic) => bus.subscribe({ topic, groupId: 'writer', onBatch: writer })),
     );
     const templates = config['logs.templates.enabled']
-      ? await TemplatePersistence.open(store, logger, { flushIntervalMs: 2_000, snapshotIntervalMs: 60_000 })
+      ? await TemplatePersistence.open(store, logger, { flushIntervalMs: 2_000, snapshotIntervalMs: 60_000 }, {
+          maxMinedChars: config['logs.templates.maxMinedChars'],
+        })
       : undefined;
     const stages: NormaliseStage[] = [];
     if (templates) {

@@ -1,7 +1,7 @@
 import { queries, type Store } from '../../analytics/index.js';
 import { TemplateMiner, type MinerOptions, type MinerSnapshot } from '../../detectors/logs/index.js';
 import type { Logger } from '../../api/logger.js';
-import { LogTemplateStage } from './log-templates.js';
+import { LOG_TEMPLATE_STAGE_DEFAULTS, LogTemplateStage, type LogTemplateStageOptions } from './log-templates.js';
 
 export interface TemplatePersistenceOptions {
   flushIntervalMs: number;
@@ -27,7 +27,13 @@ export class TemplatePersistence {
     private readonly options: TemplatePersistenceOptions,
   ) {}
 
-  static async open(store: Store, logger: Logger, options: TemplatePersistenceOptions, minerOptions: Partial<MinerOptions> = {}): Promise<TemplatePersistence> {
+  static async open(
+    store: Store,
+    logger: Logger,
+    options: TemplatePersistenceOptions,
+    stageOptions: Partial<LogTemplateStageOptions> = {},
+    minerOptions: Partial<MinerOptions> = {},
+  ): Promise<TemplatePersistence> {
     const saved = await queries.loadMinerState(store, STATE_NAME);
     let miner: TemplateMiner;
     if (saved) {
@@ -36,7 +42,8 @@ export class TemplatePersistence {
     } else {
       miner = new TemplateMiner(minerOptions);
     }
-    const persistence = new TemplatePersistence(store, new LogTemplateStage(miner), logger, options);
+    const stage = new LogTemplateStage(miner, { ...LOG_TEMPLATE_STAGE_DEFAULTS, ...stageOptions });
+    const persistence = new TemplatePersistence(store, stage, logger, options);
     persistence.flushTimer = setInterval(() => void persistence.flush(), options.flushIntervalMs).unref();
     persistence.snapshotTimer = setInterval(() => void persistence.snapshot(), options.snapshotIntervalMs).unref();
     return persistence;
