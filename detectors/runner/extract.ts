@@ -1,0 +1,116 @@
+import type { GaugeRow, HistogramRow, LogRow, SpanRow, SumRow, TableRows } from '../../ingest/index.js';
+import { nanoTextToMs, seriesKey, type SeriesId } from './series.js';
+
+/**
+ * Rows → observations: one telemetry item seen as a sample of a *source* (a counter, a
+ * histogram, a service's logs at one severity, a span name). A source's minute closes
+ * into one or more series points (see accumulate.ts).
+ */
+export type Sample =
+  | { kind: 'gauge'; value: number }
+  /** Monotonic cumulative sum: its rate comes from the difference with the previous minute. */
+  | { kind: 'cumulative'; timeMs: number; startMs: number; value: number }
+  /** Delta sum: `value` accumulated over `durationSec`. */
+  | { kind: 'delta'; value: number; durationSec: number }
+  | { kind: 'histogram'; cumulative: boolean; timeMs: number; startMs: number; count: number; sum: number; bounds: number[]; buckets: number[] }
+  | { kind: 'log'; count: number }
+  | { kind: 'span'; error: boolean; durationMs: number };
+
+export type SourceKind = Sample['kind'];
+
+export interface Observation {
+  /** Identity of the source (stable text). */
+  source: string;
+  /** Sources sharing a clock close their minutes together: `<family>:<service>`. */
+  clock: string;
+  /** The series the source turns into, without the stat. */
+  base: Omit<SeriesId, 'stat'>;
+  timeMs: number;
+  sample: Sample;
+}
+
+/** OTLP AggregationTemporality. */
+const DELTA = 1;
+const CUMULATIVE = 2;
+
+/** A delta sample without a usable start time is taken to cover one minute. */
+const DEFAULT_DELTA_SEC = 60;
+
+function metricBase(row: GaugeRow | SumRow | HistogramRow): Omit<SeriesId, 'stat'> {
+  const attributes = { ...row.Attributes };
+  // Instances of one service each report their own counters; mixing them would break rates.
+  const instance = row.ResourceAttributes?.['service.instance.id'];
+  if (instance !== undefined && attributes['service.instance.id'] === undefined) attributes['service.instance.id'] = instance;
+  return { signal: 'metric', service: row.ServiceName, name: row.MetricName, attributes };
+}
+
+function observation(kind: SourceKind, family: string, base: Omit<SeriesId, 'stat'>, timeMs: number, sample: Sample): Observation {
+  return { source: `${kind}|${seriesKey({ ...base, stat: 'value' })}`, clock: `${family}:${base.service}`, base, timeMs, sample };
+}
+
+export function observeGauge(row: GaugeRow): Observation | undefined {
+  const timeMs = nanoTextToMs(row.TimeUnix);
+  if (!(timeMs > 0) || !Number.isFinite(row.Value)) return undefined;
+  return observation('gauge', 'metric', metricBase(row), timeMs, { kind: 'gauge', value: row.Value });
+}
+
+export function observeSum(row: SumRow): Observation | undefined {
+  const timeMs = nanoTextToMs(row.TimeUnix);
+  if (!(timeMs > 0) || !Number.isFinite(row.Value)) return undefined;
+  const base = metricBase(row);
+  const startMs = nanoTextToMs(row.StartTimeUnix);
+  if (row.AggregationTemporality === CUMULATIVE && row.IsMonotonic) {
+    return observation('cumulative', 'metric', base, timeMs, { kind: 'cumulative', timeMs, startMs, value: row.Value });
+  }
+  if (row.AggregationTemporality === DELTA) {
+    const durationSec = startMs > 0 && startMs < timeMs ? (timeMs - startMs) / 1000 : DEFAULT_DELTA_SEC;
+    return observation('delta', 'metric', base, timeMs, { kind: 'delta', value: row.Value, durationSec });
+  }
+  // Non-monotonic (up-down) sums are levels: detect the value itself.
+  return observation('gauge', 'metric', base, timeMs, { kind: 'gauge', value: row.Value });
+}
+
+export function observeHistogram(row: HistogramRow): Observation | undefined {
+  const timeMs = nanoTextToMs(row.TimeUnix);
+  if (!(timeMs > 0)) return undefined;
+  const count = Number(row.Count);
+  const buckets = row.BucketCounts.map(Number);
+  return observation('histogram', 'metric', metricBase(row), timeMs, {
+    kind: 'histogram',
+    cumulative: row.AggregationTemporality === CUMULATIVE,
+    timeMs,
+    startMs: nanoTextToMs(row.StartTimeUnix),
+    count,
+    sum: Number.isFinite(row.Sum) ? row.Sum : 0,
+    bounds: row.ExplicitBounds,
+    buckets,
+  });
+}
+
+export function observeLog(row: Pick<LogRow, 'Timestamp' | 'ServiceName' | 'SeverityText'>, count = 1): Observation | undefined {
+  const timeMs = nanoTextToMs(row.Timestamp);
+  if (!(timeMs > 0)) return undefined;
+  const base: Omit<SeriesId, 'stat'> = { signal: 'log_rate', service: row.ServiceName, name: row.SeverityText || 'UNSET', attributes: {} };
+  return observation('log', 'logs', base, timeMs, { kind: 'log', count });
+}
+
+export function observeSpan(row: Pick<SpanRow, 'Timestamp' | 'ServiceName' | 'SpanName' | 'Duration' | 'StatusCode'>): Observation | undefined {
+  const timeMs = nanoTextToMs(row.Timestamp);
+  if (!(timeMs > 0)) return undefined;
+  const base: Omit<SeriesId, 'stat'> = { signal: 'span_rate', service: row.ServiceName, name: row.SpanName, attributes: {} };
+  return observation('span', 'spans', base, timeMs, { kind: 'span', error: row.StatusCode === 'Error', durationMs: Number(row.Duration) / 1e6 });
+}
+
+/** Every observation in a batch of rows (tables the detectors do not read are ignored). */
+export function observeRows(rows: Partial<TableRows>): Observation[] {
+  const out: Observation[] = [];
+  const push = (o: Observation | undefined) => {
+    if (o) out.push(o);
+  };
+  for (const r of rows.otel_metrics_gauge ?? []) push(observeGauge(r));
+  for (const r of rows.otel_metrics_sum ?? []) push(observeSum(r));
+  for (const r of rows.otel_metrics_histogram ?? []) push(observeHistogram(r));
+  for (const r of rows.otel_logs ?? []) push(observeLog(r));
+  for (const r of rows.otel_traces ?? []) push(observeSpan(r));
+  return out;
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { createHysteresis, stepHysteresis, type HysteresisOptions } from './hysteresis.js';
+
+const options: HysteresisOptions = { threshold: 0.5, closeThreshold: 0.3, quietPoints: 3 };
+
+function feed(scores: number[]) {
+  const state = createHysteresis();
+  return scores.flatMap((score, i) => {
+    const change = stepHysteresis(state, options, { timeMs: i, value: i * 10, score, expected: 0, lower: -1, upper: 1 });
+    return change ? [{ at: i, ...change }] : [];
+  });
+}
+
+describe('hysteresis', () => {
+  it('one event is one anomaly: opens at the threshold, updates on a higher peak, closes after quiet points', () => {
+    const events = feed([0, 0.6, 0.4, 0.7, 0.35, 0.1, 0.2, 0.1, 0]);
+    expect(events.map((e) => [e.transition, e.at])).toEqual([
+      ['open', 1],
+      ['update', 3],
+      ['close', 7],
+    ]);
+    const closed = events[2].anomaly;
+    expect(closed).toMatchObject({ startMs: 1, endMs: 4, peakScore: 0.7, peakMs: 3, actual: 30 });
+  });
+
+  it('a score between the two thresholds neither opens nor lets an open anomaly go quiet', () => {
+    expect(feed([0.4, 0.45, 0.3])).toEqual([]);
+    const events = feed([0.9, 0.2, 0.2, 0.31, 0.2, 0.2, 0.2]);
+    expect(events.map((e) => [e.transition, e.at])).toEqual([
+      ['open', 0],
+      ['close', 6],
+    ]);
+  });
+
+  it('a new burst after closing is a new anomaly', () => {
+    const events = feed([0.8, 0, 0, 0, 0.9, 0, 0, 0]);
+    expect(events.map((e) => e.transition)).toEqual(['open', 'close', 'open', 'close']);
+    expect(events[2].anomaly.startMs).toBe(4);
+  });
+});
