@@ -2,14 +2,15 @@
  * Throughput of the online metric detectors: every NAB data file (or, without the corpus,
  * seeded synthetic series) replayed through a fresh `vigil` and a fresh `zscore` detector,
  * single-threaded; prints the median points/s of several runs and the ratio.
- * Usage: npm run bench:detect [-- CORPUS_DIR]   (default /work/shared/data/nab)
+ * Usage: npm run bench:detect [-- CORPUS_DIR]   (default $VIGIL_NAB_DIR or ../shared/data/nab beside the repository)
  */
 import { existsSync } from 'node:fs';
 import { createDetector, step, type DetectorName } from '../../detectors/metrics/index.js';
 import { listCorpusFiles, readSeries } from '../../detectors/nab/index.js';
+import { sharedDataDir } from '../helpers/shared-data.js';
 
 const RUNS = 7;
-const corpusDir = process.argv[2] ?? '/work/shared/data/nab';
+const corpusDir = process.argv[2] ?? sharedDataDir('nab', 'VIGIL_NAB_DIR');
 
 interface Input {
   timestampMs: ArrayLike<number>;

@@ -7,12 +7,13 @@
  * 2. Memory: miner state after `--lines` (default 10 million) synthetic lines drawn from
  *    `--templates` (default 10,000) distinct templates: retained heap and snapshot size.
  *
- * Flags: --lines N  --templates N  --runs N  --loghub DIR (default /work/shared/data/loghub or $VIGIL_LOGHUB_DIR)
+ * Flags: --lines N  --templates N  --runs N  --loghub DIR (default $VIGIL_LOGHUB_DIR or ../shared/data/loghub beside the repository)
  */
 import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DrainBaseline, listSystems, loadDataset, scoreLoghub, TemplateMiner } from '../../detectors/logs/index.js';
+import { sharedDataDir } from '../helpers/shared-data.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -21,7 +22,7 @@ const args = parseArgs(process.argv.slice(2));
 const memoryLines = args.lines ?? 10_000_000;
 const templateCount = args.templates ?? 10_000;
 const runs = args.runs ?? 5;
-const loghubRoot = args.loghub ?? process.env.VIGIL_LOGHUB_DIR ?? '/work/shared/data/loghub';
+const loghubRoot = args.loghub ?? sharedDataDir('loghub', 'VIGIL_LOGHUB_DIR');
 
 function parseArgs(argv: string[]): { lines?: number; templates?: number; runs?: number; loghub?: string } {
   const out: Record<string, string> = {};

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sharedDataDir } from '../../../test/helpers/shared-data.js';
 import { listSystems, runLoghub } from './run.js';
 
 /**
  * Accuracy on the Loghub-2k development systems with the one default configuration
- * (benchmarks/LOGHUB.md). Runs where the shared data set is present; VIGIL_LOGHUB_DIR overrides.
+ * (benchmarks/LOGHUB.md). Runs where the shared data set is present (../shared/data/loghub
+ * beside the repository, or VIGIL_LOGHUB_DIR).
  */
-const root = process.env.VIGIL_LOGHUB_DIR ?? '/work/shared/data/loghub';
+const root = sharedDataDir('loghub', 'VIGIL_LOGHUB_DIR');
 
 describe.skipIf(!existsSync(root))('Loghub-2k accuracy', () => {
   it('averages GA ≥ 0.95 and PA ≥ 0.80 over the development systems', async () => {
