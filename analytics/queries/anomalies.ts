@@ -217,10 +217,10 @@ export async function metricRowsForDetection(
   }[table];
   const rows = await store.query<Record<string, unknown>>(
     `SELECT ServiceName, MetricName, Attributes, mapFilter((k, v) -> k = 'service.instance.id', ResourceAttributes) AS ResourceAttributes,
-        toString(toUnixTimestamp64Nano(TimeUnix)) AS TimeUnix, toString(toUnixTimestamp64Nano(StartTimeUnix)) AS StartTimeUnix, ${extra}
-    FROM ${table}
-    WHERE TimeUnix >= fromUnixTimestamp64Milli({from:Int64}) AND TimeUnix < fromUnixTimestamp64Milli({to:Int64})
-    ORDER BY TimeUnix`,
+        toString(toUnixTimestamp64Nano(src.TimeUnix)) AS TimeUnix, toString(toUnixTimestamp64Nano(src.StartTimeUnix)) AS StartTimeUnix, ${extra}
+    FROM ${table} AS src
+    WHERE src.TimeUnix >= fromUnixTimestamp64Milli({from:Int64}) AND src.TimeUnix < fromUnixTimestamp64Milli({to:Int64})
+    ORDER BY src.TimeUnix`,
     { from: String(Math.floor(range.fromMs)), to: String(Math.floor(range.toMs)) },
   );
   for (const r of rows) if ('IsMonotonic' in r) r.IsMonotonic = r.IsMonotonic === true || r.IsMonotonic === 1 || r.IsMonotonic === '1' || r.IsMonotonic === 'true';

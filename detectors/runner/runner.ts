@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { queries, type Store } from '../../analytics/index.js';
+import type { AnomalyRecord, DetectorStateRecord, ScoreRecord } from '../../analytics/queries/anomalies.js';
+import type { Bus, IngestEnvelope, SubscribeOptions, Subscription, TableRows } from '../../ingest/index.js';
+import { MinuteBucketer } from './bucketer.js';
+import { DetectionCore, type AnomalyEvent, type CoreOptions, type StateSnapshot } from './core.js';
+import { observeRows } from './extract.js';
+import type { SeriesPoint } from './series.js';
+
+/**
+ * The live detection runner: reads ingest batches off the bus (a group that never holds
+ * back ingest acks), turns them into per-minute series points in event time, scores them
+ * (DetectionCore), and persists in the background: scores, anomalies and detector
+ * snapshots are batched into the store; anomaly events go out on the bus at once.
+ * Everything here is I/O and scheduling; the logic is in the pure modules beside it.
+ */
+export const ANOMALY_TOPIC = 'vigil.anomalies';
+export const DETECTOR_GROUP = 'detectors';
+
+export interface AnomalyMessage {
+  type: AnomalyEvent['type'];
+  anomaly: AnomalyRecord;
+}
+
+export interface RunnerOptions {
+  core: CoreOptions;
+  lagMs: number;
+  /** How often changed detector states are checkpointed to the store. */
+  snapshotIntervalMs: number;
+  /** How often buffered scores and anomalies are written. */
+  flushIntervalMs: number;
+  /** Buffered rows past which a write starts at once; four times this and the oldest scores are dropped. */
+  maxBufferedRows: number;
+}
+
+export interface RunnerDeps {
+  store: Store;
+  /** The ingest bus; `required: false` is honoured by the in-process bus. */
+  ingest: { subscribe(options: SubscribeOptions<IngestEnvelope> & { required?: boolean }): Promise<Subscription> };
+  ingestTopics: string[];
+  anomalies?: Pick<Bus<AnomalyMessage>, 'publish'>;
+  logger: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export interface RunnerStats {
+  seriesInMemory: number;
+  restoredSeries: number;
+  lateObservations: number;
+  stalePoints: number;
+  droppedScores: number;
+}
+
+export class DetectorRunner {
+  private readonly core: DetectionCore;
+  private readonly bucketer: MinuteBucketer;
+  private subscriptions: Subscription[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  /** One batch at a time: the core and bucketer are not re-entrant across awaits. */
+  private chain: Promise<void> = Promise.resolve();
+  private scores: ScoreRecord[] = [];
+  private anomalies = new Map<string, AnomalyRecord>();
+  /** Snapshots not yet written; also read back when an evicted series returns before the write. */
+  private states = new Map<string, StateSnapshot>();
+  private flushing: Promise<void> | undefined;
+  private lastUpdatedAtMs = 0;
+  private droppedScores = 0;
+  private closed = false;
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    private readonly options: RunnerOptions,
+  ) {
+    this.core = new DetectionCore(options.core);
+    // Sources (counters, span names …) outnumber series a little; bound them alike.
+    this.bucketer = new MinuteBucketer({ lagMs: options.lagMs, maxSources: options.core.maxSeries * 2 });
+  }
+
+  async start(): Promise<void> {
+    for (const topic of this.deps.ingestTopics) {
+      this.subscriptions.push(
+        await this.deps.ingest.subscribe({ topic, groupId: DETECTOR_GROUP, required: false, onBatch: (messages) => this.serial(() => this.onBatch(messages.map((m) => m.value))) }),
+      );
+    }
+    this.timers.push(setInterval(() => void this.flush(), this.options.flushIntervalMs).unref());
+    this.timers.push(
+      setInterval(() => {
+        for (const s of this.core.dirtySnapshots()) this.states.set(s.key, s);
+        void this.flush();
+      }, this.options.snapshotIntervalMs).unref(),
+    );
+  }
+
+  stats(): RunnerStats {
+    return {
+      seriesInMemory: this.core.seriesInMemory,
+      restoredSeries: this.core.restoredSeries,
+      lateObservations: this.bucketer.lateDropped,
+      stalePoints: this.core.stalePoints,
+      droppedScores: this.droppedScores,
+    };
+  }
+
+  /** Stops reading, closes every open minute, checkpoints every state and writes everything. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    for (const s of this.subscriptions) await s.stop();
+    await this.serial(async () => {
+      await this.detect(this.bucketer.flush());
+      for (const s of this.core.dirtySnapshots()) this.states.set(s.key, s);
+    });
+    await this.flush();
+    if (this.scores.length + this.anomalies.size + this.states.size > 0) await this.flush(); // one retry
+  }
+
+  /** Writes what is buffered (one write at a time; a failed write keeps its rows for the next). */
+  flush(): Promise<void> {
+    return (this.flushing ??= this.write().finally(() => (this.flushing = undefined)));
+  }
+
+  private serial(work: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(work, work);
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  private async onBatch(envelopes: IngestEnvelope[]): Promise<void> {
+    try {
+      for (const envelope of envelopes) {
+        for (const obs of observeRows(envelope.rows ?? decodeRows(envelope))) this.bucketer.add(obs);
+      }
+      await this.detect(this.bucketer.drain());
+    } catch (err) {
+      // Never fail the batch: a redelivery would count its observations twice.
+      this.deps.logger.error({ err }, 'detector runner: batch failed');
+    }
+  }
+
+  private async detect(points: SeriesPoint[]): Promise<void> {
+    if (points.length === 0) return;
+    await this.restore(points);
+    const out = this.core.process(points);
+    for (const s of out.evicted) this.states.set(s.key, s);
+    this.bufferScores(out.scores);
+    for (const event of out.events) {
+      const record: AnomalyRecord = { ...event.anomaly, updatedAtMs: this.nextUpdatedAt() };
+      this.anomalies.set(record.id, record);
+      this.publish({ type: event.type, anomaly: record });
+    }
+    if (this.scores.length + this.anomalies.size + this.states.size >= this.options.maxBufferedRows) void this.flush();
+  }
+
+  /** Brings the states of series not in memory back: unwritten snapshots first, then the store. */
+  private async restore(points: SeriesPoint[]): Promise<void> {
+    const missing = this.core.missingKeys(points);
+    if (missing.length === 0) return;
+    const ids = new Map(points.map((p) => [p.key, p.id]));
+    const fromStore = missing.filter((k) => !this.states.has(k));
+    const stored = await queries.loadDetectorStates(this.deps.store, fromStore, this.options.core.detector);
+    for (const key of missing) this.core.adopt(key, ids.get(key)!, this.states.get(key)?.snapshot ?? stored.get(key)?.snapshot);
+    for (const s of this.core.takeEvicted()) this.states.set(s.key, s);
+  }
+
+  private bufferScores(scores: ScoreRecord[]): void {
+    for (const s of scores) this.scores.push(s);
+    const cap = this.options.maxBufferedRows * 4;
+    if (this.scores.length > cap) {
+      // The store is not keeping up: drop the oldest chart points, never anomalies or states.
+      this.droppedScores += this.scores.length - cap;
+      this.scores.splice(0, this.scores.length - cap);
+    }
+  }
+
+  private publish(message: AnomalyMessage): void {
+    const bus = this.deps.anomalies;
+    if (!bus) return;
+    const { anomaly } = message;
+    bus.publish(ANOMALY_TOPIC, [{ key: anomaly.seriesKey, id: `${anomaly.id}/${anomaly.updatedAtMs}`, value: message }]).catch((err) => {
+      // Live listeners are best effort; the store keeps the anomaly.
+      this.deps.logger.warn({ err: (err as Error).message }, 'detector runner: anomaly not published');
+    });
+  }
+
+  private async write(): Promise<void> {
+    const scores = this.scores;
+    const anomalies = [...this.anomalies.values()];
+    const states = [...this.states.values()];
+    this.scores = [];
+    this.anomalies = new Map();
+    const token = randomUUID();
+    const { store } = this.deps;
+    try {
+      await queries.insertAnomalies(store, anomalies, `${token}/a`);
+    } catch (err) {
+      for (const a of anomalies) if (!this.anomalies.has(a.id)) this.anomalies.set(a.id, a);
+      this.deps.logger.error({ err }, 'detector runner: anomalies not written, will retry');
+    }
+    try {
+      await queries.insertSeriesScores(store, scores, `${token}/s`);
+    } catch (err) {
+      this.bufferScores([...scores, ...this.scores.splice(0)]);
+      this.deps.logger.error({ err }, 'detector runner: scores not written, will retry');
+    }
+    if (states.length === 0) return;
+    try {
+      const updatedAtMs = this.nextUpdatedAt();
+      const rows: DetectorStateRecord[] = states.map((s) => ({ ...s, updatedAtMs }));
+      await queries.insertDetectorStates(store, rows, `${token}/d`);
+      // Keep what changed while writing: a newer snapshot of the same series.
+      for (const s of states) if (this.states.get(s.key) === s) this.states.delete(s.key);
+    } catch (err) {
+      this.deps.logger.error({ err }, 'detector runner: detector states not written, will retry');
+    }
+  }
+
+  private nextUpdatedAt(): number {
+    this.lastUpdatedAtMs = Math.max(Date.now(), this.lastUpdatedAtMs + 1);
+    return this.lastUpdatedAtMs;
+  }
+}
+
+/** Row objects from the encoded tables, for buses that carry bytes only (Kafka). */
+function decodeRows(envelope: IngestEnvelope): Partial<TableRows> {
+  const rows: Record<string, unknown[]> = {};
+  for (const [table, encoded] of Object.entries(envelope.tables)) {
+    if (!encoded || !table.startsWith('otel_')) continue;
+    rows[table] = encoded.jsonEachRow.toString('utf8').split('\n').map((line) => JSON.parse(line));
+  }
+  return rows as Partial<TableRows>;
+}
