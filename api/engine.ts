@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { migrate, openStore, type Store } from '../analytics/index.js';
 import { createEmbeddedBus, createStoreWriter, IngestPipeline, registerReceivers, TemplatePersistence, TOPICS, type IngestLimits, type NormaliseStage } from '../ingest/index.js';
 import type { FlatConfig } from './config/schema.js';
+import { startDetection } from './detection.js';
 import type { Logger } from './logger.js';
 import type { OpenApiRegistry } from './openapi.js';
+import { anomalyRoutes } from './routes/anomalies.js';
 import { systemRoutes, type HealthReport } from './routes/system.js';
 import { patternRoutes } from './routes/patterns.js';
 import { telemetryRoutes } from './routes/telemetry.js';
@@ -61,6 +63,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     const subscriptions = await Promise.all(
       Object.values(TOPICS).map((topic) => bus.subscribe({ topic, groupId: 'writer', onBatch: writer })),
     );
+    const detection = await startDetection(config, { store, bus, logger });
     const templates = config['logs.templates.enabled']
       ? await TemplatePersistence.open(store, logger, { flushIntervalMs: 2_000, snapshotIntervalMs: 60_000 }, {
           maxMinedChars: config['logs.templates.maxMinedChars'],
@@ -88,6 +91,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     };
     await registerReceivers(app, { pipeline, limits });
     await app.register(async (scope) => telemetryRoutes(scope, { store }));
+    await app.register(async (scope) => anomalyRoutes(scope, { store, hub: detection.hub }));
     await app.register(async (scope) => patternRoutes(scope, { store }));
     await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
 
@@ -101,6 +105,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
       close: () =>
         (closing ??= (async () => {
           await app.close(); // stops accepting; in-flight requests finish and get their answer
+          await detection.close(); // catches up, then checkpoints detector states
           for (const s of subscriptions) await s.stop();
           await bus.close();
           await templates?.close();

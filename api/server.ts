@@ -30,6 +30,8 @@ export function createServer(options: ServerOptions): { app: FastifyInstance; op
     // Per-request info lines would drown the log at ingest rates; errors are logged by the handler.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    // Series keys travel as a path parameter (/api/v1/series/:key/scores) and carry attributes.
+    routerOptions: { maxParamLength: 4096 },
   });
   const openapi = collectOpenApi(app);
 

@@ -1,0 +1,71 @@
+import type { Store } from '../analytics/index.js';
+import { ANOMALY_TOPIC, DetectorRunner, type AnomalyMessage, type CoreOptions } from '../detectors/runner/index.js';
+import { MemoryBus, TOPICS, type IngestEnvelope, type Subscription } from '../ingest/index.js';
+import type { FlatConfig } from './config/schema.js';
+import type { Logger } from './logger.js';
+import { anomalyView } from './routes/anomalies.js';
+import { SseHub } from './sse.js';
+
+/** Detector options from configuration (shared by the live runner and `vigil detect backfill`). */
+export function detectorOptions(config: FlatConfig): CoreOptions & { lagMs: number } {
+  return {
+    detector: config['detect.detector'] as CoreOptions['detector'],
+    threshold: config['detect.threshold'],
+    closeThreshold: config['detect.closeThreshold'],
+    quietPoints: config['detect.quietPoints'],
+    maxSeries: config['detect.maxSeries'],
+    maxGapMinutes: config['detect.maxGapMinutes'],
+    lagMs: config['detect.lagSeconds'] * 1000,
+  };
+}
+
+export interface Detection {
+  hub: SseHub;
+  runner: DetectorRunner | undefined;
+  /** Lets the runner catch up with what ingest accepted, then checkpoints and stops it. */
+  close(): Promise<void>;
+}
+
+/**
+ * Embedded wiring of detection: the runner reads the ingest bus, anomalies travel on
+ * their own in-process bus to the SSE hub. The hub stays up when detection is off (the
+ * stream is then quiet).
+ */
+export async function startDetection(config: FlatConfig, deps: { store: Store; bus: MemoryBus<IngestEnvelope>; logger: Logger }): Promise<Detection> {
+  const hub = new SseHub({ heartbeatMs: config['server.sseHeartbeatSeconds'] * 1000, maxBufferedEvents: config['server.sseMaxBufferedEvents'] });
+  const anomalies = new MemoryBus<AnomalyMessage>({ maxQueuedMessages: 10_000, lingerMs: 0 });
+  const hubSubscription: Subscription = await anomalies.subscribe({
+    topic: ANOMALY_TOPIC,
+    groupId: 'sse',
+    required: false,
+    onBatch: async (messages) => {
+      for (const m of messages) hub.broadcast('anomaly', { type: m.value.type, ...anomalyView(m.value.anomaly) });
+    },
+  });
+  let runner: DetectorRunner | undefined;
+  if (config['detect.enabled']) {
+    const { lagMs, ...core } = detectorOptions(config);
+    runner = new DetectorRunner(
+      { store: deps.store, ingest: deps.bus, ingestTopics: [TOPICS.metrics, TOPICS.logs, TOPICS.traces], anomalies, logger: deps.logger },
+      { core, lagMs, snapshotIntervalMs: config['detect.snapshotIntervalSeconds'] * 1000, flushIntervalMs: 1_000, maxBufferedRows: 50_000 },
+    );
+    await runner.start();
+  }
+  return {
+    hub,
+    runner,
+    async close() {
+      await waitForDrain(deps.bus, 10_000);
+      await runner?.close();
+      await hubSubscription.stop();
+      await anomalies.close();
+      hub.close();
+    },
+  };
+}
+
+/** Waits (bounded) until every group, the detectors included, has processed what is queued. */
+async function waitForDrain(bus: MemoryBus<IngestEnvelope>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (bus.depth().messages > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}
