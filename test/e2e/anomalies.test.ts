@@ -30,6 +30,7 @@ afterAll(async () => {
 });
 
 describe('online anomaly detection', () => {
+  let sentAtMs = 0;
   let ackedAtMs = 0;
 
   it('sends 300 normal minutes, then a level shift', async () => {
@@ -39,13 +40,15 @@ describe('online anomaly detection', () => {
     }
     // The shift's first minute closes once event time is 2 minutes (detect.lagSeconds) past its end.
     const shifted = Array.from({ length: 4 }, (_, i) => [SHIFT_AT + i * MINUTE_MS, value(NORMAL + i)] as [number, number]);
+    sentAtMs = Date.now();
     ackedAtMs = await postMetrics(vigil.url, gaugeBody(SERVICE, METRIC, ATTRS, shifted));
   });
 
   it('pushes the anomaly on the SSE stream within seconds of the 200', async () => {
     const event = await sse.next((e) => e.event === 'anomaly' && e.data.start === new Date(SHIFT_AT).toISOString(), 30_000);
     const latencyMs = event.atMs - ackedAtMs;
-    console.log(`SSE anomaly latency after the ingest 200: ${latencyMs} ms`);
+    // Detection runs beside the store writer, so the event may even beat the 200 (negative).
+    console.log(`SSE anomaly arrived ${latencyMs} ms after the ingest 200 (${event.atMs - sentAtMs} ms after the request was sent)`);
     expect(latencyMs).toBeLessThan(15_000); // goal 5 s; generous for noisy CI machines
     expect(event.data).toMatchObject({ type: 'open', service: SERVICE, signal: 'metric', name: METRIC, stat: 'value', status: 'open', attributes: ATTRS });
     expect(event.data.peakScore).toBeGreaterThanOrEqual(0.5);
