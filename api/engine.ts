@@ -84,9 +84,9 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
       const queue = { messages: depth.messages, items: depth.weight, maxItems: config['ingest.queue.maxQueuedItems'] };
       try {
         await store.ping();
-        return { status: 'ok', store: { kind: store.kind, reachable: true }, queue };
+        return { status: 'ok', store: { kind: store.kind, reachable: true }, queue, detection: detection.runner?.stats() };
       } catch (err) {
-        return { status: 'degraded', store: { kind: store.kind, reachable: false, error: (err as Error).message }, queue };
+        return { status: 'degraded', store: { kind: store.kind, reachable: false, error: (err as Error).message }, queue, detection: detection.runner?.stats() };
       }
     };
     await registerReceivers(app, { pipeline, limits });

@@ -44,10 +44,10 @@ export const CONFIG_KEYS = {
   'detect.threshold': { type: 'number', default: 0.5, min: 0, max: 1, description: 'A score at or above this opens an anomaly.' },
   'detect.closeThreshold': { type: 'number', default: 0.3, min: 0, max: 1, description: 'An open anomaly stays open while scores reach this (hysteresis).' },
   'detect.quietPoints': { type: 'integer', default: 5, min: 1, description: 'Points in a row below detect.closeThreshold that close an anomaly.' },
-  'detect.maxSeries': { type: 'integer', default: 10000, min: 1, description: 'Detector states kept in memory; the least recently used are checkpointed and evicted.' },
+  'detect.maxSeries': { type: 'integer', default: 1000, min: 1, description: 'Detector states kept in memory (about 0.75 MB each with the vigil detector); the least recently used are checkpointed and evicted.' },
   'detect.lagSeconds': { type: 'integer', default: 120, min: 0, max: 3600, description: 'Event-time lag before a minute is closed and scored (later data for it is dropped).' },
   'detect.maxGapMinutes': { type: 'integer', default: 60, min: 0, description: 'Silent minutes of a count series (logs, spans) scored as zeros when it speaks again.' },
-  'detect.snapshotIntervalSeconds': { type: 'integer', default: 60, min: 1, description: 'How often changed detector states are checkpointed to the store.' },
+  'detect.snapshotIntervalSeconds': { type: 'integer', default: 300, min: 1, description: 'How often changed detector states are checkpointed to the store (also on eviction and shutdown).' },
   'server.sseHeartbeatSeconds': { type: 'integer', default: 15, min: 1, description: 'Heartbeat comment interval on Server-Sent Events streams.' },
   'server.sseMaxBufferedEvents': { type: 'integer', default: 1000, min: 1, description: 'Events buffered for a slow SSE client before it is disconnected.' },
 } as const satisfies Record<string, KeySpec>;

@@ -5,6 +5,8 @@ export interface HealthReport {
   status: 'ok' | 'degraded';
   store: { kind: string; reachable: boolean; error?: string };
   queue: { messages: number; items: number; maxItems: number };
+  /** Online detection counters, when it runs. */
+  detection?: { seriesInMemory: number; restoredSeries: number; lateObservations: number; stalePoints: number; droppedScores: number };
 }
 
 /** Health and the OpenAPI document. */

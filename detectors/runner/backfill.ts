@@ -30,6 +30,8 @@ export interface BackfillResult {
   points: number;
   series: number;
   anomalies: number;
+  /** Series states pushed out by core.maxSeries and relearned (raise it, or narrow the prefix). */
+  evictions: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -44,11 +46,12 @@ export async function backfill(store: Store, options: BackfillOptions): Promise<
   let updatedAtMs = Date.now();
   let points = 0;
   let found = 0;
+  let evictions = 0;
 
   const run = async (batch: SeriesPoint[]) => {
     const selected = batch.filter(keep).sort((a, b) => a.timeMs - b.timeMs);
     const out = core.process(selected);
-    core.takeEvicted(); // offline states are throw-away
+    evictions += out.evicted.length + core.takeEvicted().length; // offline states are throw-away
     for (const p of selected) seen.add(p.key);
     points += out.scores.length;
     for (let i = 0; i < out.scores.length; i += 50_000) await queries.insertSeriesScores(store, out.scores.slice(i, i + 50_000));
@@ -68,7 +71,7 @@ export async function backfill(store: Store, options: BackfillOptions): Promise<
     options.onWindow?.(i + 1, total);
   }
   await run(bucketer.flush());
-  return { points, series: seen.size, anomalies: found };
+  return { points, series: seen.size, anomalies: found, evictions };
 }
 
 async function metricObservations(store: Store, range: { fromMs: number; toMs: number }): Promise<Observation[]> {

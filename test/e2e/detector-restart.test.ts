@@ -41,6 +41,8 @@ describe('detector state across a restart', () => {
       return c.times.includes(BASE_MS + 221 * MINUTE_MS) && c; // 224 is 2 minutes (the lag) past 221's end
     });
     expect(scored.times.length).toBeGreaterThanOrEqual(220);
+    const health = await getJson(`${vigil.url}/api/v1/health`);
+    expect(health.detection).toMatchObject({ seriesInMemory: 1, restoredSeries: 1 });
     const quiet = await getJson(`${vigil.url}/api/v1/anomalies?${range}`);
     expect(quiet.anomalies.filter((a: any) => Date.parse(a.start) >= BASE_MS + 200 * MINUTE_MS)).toEqual([]);
 

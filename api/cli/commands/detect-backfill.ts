@@ -35,8 +35,7 @@ stop \`vigil start\` on the same data directory first (one chDB engine per direc
       await migrate(store, { ttlDays: config['store.ttlDays'] });
       let bar: ProgressBar | undefined;
       const result = await backfill(store, {
-        // Offline every series stays in memory: nothing is checkpointed, so eviction would relearn.
-        core: { ...core, maxSeries: Math.max(core.maxSeries, 1_000_000) },
+        core,
         lagMs,
         sinceMs,
         untilMs,
@@ -48,6 +47,9 @@ stop \`vigil start\` on the same data directory first (one chDB engine per direc
       });
       bar?.finish();
       ctx.stdout.write(`${result.series} series, ${result.points} points scored, ${result.anomalies} anomalies (${new Date(sinceMs).toISOString()} .. ${new Date(untilMs).toISOString()})\n`);
+      if (result.evictions > 0) {
+        ctx.stderr.write(`warning: ${result.evictions} series states were evicted and relearned (more series than detect.maxSeries=${core.maxSeries}); raise it or narrow --series\n`);
+      }
       return 0;
     } finally {
       await store.close();
