@@ -29,6 +29,8 @@ interface SourceState {
 
 interface Clock {
   watermarkMs: number;
+  /** Minutes up to this start have been closed for every source of the clock. */
+  sweptThroughMs: number;
   sources: Set<string>;
 }
 
@@ -53,12 +55,11 @@ export class MinuteBucketer {
     }
     let clock = this.clocks.get(obs.clock);
     if (!clock) {
-      clock = { watermarkMs: -Infinity, sources: new Set() };
+      clock = { watermarkMs: -Infinity, sweptThroughMs: -Infinity, sources: new Set() };
       this.clocks.set(obs.clock, clock);
     }
     clock.sources.add(obs.source);
     if (obs.timeMs > clock.watermarkMs) clock.watermarkMs = obs.timeMs;
-    this.dirty.add(obs.clock);
 
     const minute = minuteOf(obs.timeMs);
     if (minute <= source.closedThroughMs) {
@@ -66,6 +67,8 @@ export class MinuteBucketer {
       return;
     }
     source.open.set(minute, accumulate(source.open.get(minute), obs.sample));
+    // Sweeping a clock visits all its sources: only when a minute fell due, or data came for one that had.
+    if (minute <= clock.sweptThroughMs || this.dueThrough(clock) > clock.sweptThroughMs) this.dirty.add(obs.clock);
   }
 
   /** Closes every minute whose clock has passed it by the lag; points in time order per series. */
@@ -73,7 +76,9 @@ export class MinuteBucketer {
     const points: SeriesPoint[] = [];
     for (const name of this.dirty) {
       const clock = this.clocks.get(name);
-      if (clock) this.closeClock(clock, clock.watermarkMs - this.options.lagMs - MINUTE_MS, points);
+      if (!clock) continue;
+      clock.sweptThroughMs = this.dueThrough(clock);
+      this.closeClock(clock, clock.sweptThroughMs, points);
     }
     this.dirty.clear();
     return points;
@@ -85,6 +90,11 @@ export class MinuteBucketer {
     for (const clock of this.clocks.values()) this.closeClock(clock, Infinity, points);
     this.dirty.clear();
     return points;
+  }
+
+  /** Start of the newest minute the clock's event time has passed by the lag. */
+  private dueThrough(clock: Clock): number {
+    return minuteOf(clock.watermarkMs - this.options.lagMs - MINUTE_MS);
   }
 
   private closeClock(clock: Clock, closeThroughMs: number, out: SeriesPoint[]): void {

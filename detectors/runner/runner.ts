@@ -16,6 +16,7 @@ import type { SeriesPoint } from './series.js';
  */
 export const ANOMALY_TOPIC = 'vigil.anomalies';
 export const DETECTOR_GROUP = 'detectors';
+const STATES_PER_INSERT = 64;
 
 export interface AnomalyMessage {
   type: AnomalyEvent['type'];
@@ -206,7 +207,8 @@ export class DetectorRunner {
     try {
       const updatedAtMs = this.nextUpdatedAt();
       const rows: DetectorStateRecord[] = states.map((s) => ({ ...s, updatedAtMs }));
-      await queries.insertDetectorStates(store, rows, `${token}/d`);
+      // Snapshots run to hundreds of KB each: bounded inserts keep the request size in check.
+      for (let i = 0; i < rows.length; i += STATES_PER_INSERT) await queries.insertDetectorStates(store, rows.slice(i, i + STATES_PER_INSERT), `${token}/d${i}`);
       // Keep what changed while writing: a newer snapshot of the same series.
       for (const s of states) if (this.states.get(s.key) === s) this.states.delete(s.key);
     } catch (err) {
