@@ -1,6 +1,7 @@
 import { gammaTailSurprise } from './math.js';
 import { createNovelty, stepNovelty, type NoveltyOptions, type NoveltyState } from './novelty.js';
 import { bucketOf, createSeasonal, DAY_MS, seasonalPrediction, updateSeasonal, type Seasonal } from './seasonal.js';
+import { createShape, SHAPE_DEFAULTS, stepShape, type ShapeOptions, type ShapeState } from './shape.js';
 import { createRecurrence, learnRecurrence, recurringSurprise, type DailyRecurrence } from './recurrence.js';
 import { emptyResult, type StepResult } from './types.js';
 
@@ -18,7 +19,9 @@ import { emptyResult, type StepResult } from './types.js';
  *  5. a burst emits once: a point scores only when its surprise beats `margin` × both the
  *     decaying record of recent surprises and the surprise that recurred at this time of
  *     day on each of the last two days (NAB rewards the earliest detection in a window and
- *     charges every extra false positive; a daily job's spike is not news on day three).
+ *     charges every extra false positive; a daily job's spike is not news on day three);
+ *  6. shape novelty (ARTime-like, `shape.ts`) catches what error magnitude misses — a window
+ *     whose shape and level match no learned prototype; the score is the larger of the two.
  */
 export interface VigilOptions {
   /** EWMA rate of the plain level predictor. */
@@ -50,6 +53,11 @@ export interface VigilOptions {
   /** Weight of recent novelty: score × (1 − w + w × novelty). */
   noveltyWeight: number;
   noveltyDecay: number;
+  shape: ShapeOptions;
+  /** Shape novelty's share of the score: score = max(surprise score, shapeWeight × shape score). */
+  shapeWeight: number;
+  /** Points after an emitted score during which a weaker shape score is muted (one event, one alarm). */
+  shapeQuietPoints: number;
 }
 
 export const VIGIL_DEFAULTS: VigilOptions = {
@@ -69,6 +77,9 @@ export const VIGIL_DEFAULTS: VigilOptions = {
   novelty: { levels: 16, maxOrder: 6, tableBits: 16 },
   noveltyWeight: 0.6,
   noveltyDecay: 0.95,
+  shape: SHAPE_DEFAULTS,
+  shapeWeight: 0.75,
+  shapeQuietPoints: 40,
 };
 
 /** Deltas sampled to learn the sampling interval (their median). */
@@ -95,11 +106,21 @@ export interface VigilState {
   recurrence: DailyRecurrence;
   novelty: NoveltyState;
   noveltyRecent: number;
+  shape: ShapeState;
+  lastScore: number;
+  lastScoreN: number;
+  /** Last point whose surprise was muted as a daily recurrence. */
+  recurringN: number;
   out: StepResult;
 }
 
 export function createVigil(options: Partial<VigilOptions> = {}): VigilState {
-  const o: VigilOptions = { ...VIGIL_DEFAULTS, ...options, novelty: { ...VIGIL_DEFAULTS.novelty, ...options.novelty } };
+  const o: VigilOptions = {
+    ...VIGIL_DEFAULTS,
+    ...options,
+    novelty: { ...VIGIL_DEFAULTS.novelty, ...options.novelty },
+    shape: { ...VIGIL_DEFAULTS.shape, ...options.shape },
+  };
   return {
     kind: 'vigil',
     options: o,
@@ -121,6 +142,10 @@ export function createVigil(options: Partial<VigilOptions> = {}): VigilState {
     recurrence: createRecurrence(o.recurrenceSlots),
     novelty: createNovelty(o.novelty),
     noveltyRecent: 0,
+    shape: createShape(o.shape),
+    lastScore: 0,
+    lastScoreN: 0,
+    recurringN: -1e9,
     out: emptyResult(),
   };
 }
@@ -174,6 +199,7 @@ export function stepVigil(s: VigilState, timestampMs: number, value: number): St
   if (value < s.min) s.min = value;
   if (value > s.max) s.max = value;
   const novelty = stepNovelty(s.novelty, o.novelty, value);
+  const shapeRaw = o.shapeWeight > 0 ? o.shapeWeight * stepShape(s.shape, o.shape, value) : 0;
   const floor = Math.max(1e-12, o.floorFraction * (s.max - s.min));
 
   // Predict with the model of lowest running error, then update every model.
@@ -211,12 +237,23 @@ export function stepVigil(s: VigilState, timestampMs: number, value: number): St
     return out;
   }
   if (s.n === o.warmupPoints) s.record = surprise;
-  const recurring = recurringSurprise(s.recurrence, timestampMs);
+  const news = surprise > o.margin * Math.max(s.record, 1e-9);
+  const fires = news && surprise > o.margin * recurringSurprise(s.recurrence, timestampMs);
   learnRecurrence(s.recurrence, timestampMs, surprise);
-  const fires = surprise > o.margin * Math.max(s.record, recurring, 1e-9);
   s.record = Math.max(s.record * o.recordDecay, surprise);
   const emitted = fires ? surprise : 0;
   const boost = 1 - o.noveltyWeight + o.noveltyWeight * s.noveltyRecent;
-  out.score = (boost * emitted) / (emitted + o.scoreScale);
+  const surpriseScore = (boost * emitted) / (emitted + o.scoreScale);
+  // Not news: a window whose surprise the daily recurrence gate just muted, or an event
+  // already reported at least as strongly.
+  if (news && !fires) s.recurringN = s.n;
+  let shapeScore = shapeRaw;
+  if (s.n - s.recurringN <= o.shapeQuietPoints) shapeScore = 0;
+  if (s.n - s.lastScoreN <= o.shapeQuietPoints && s.lastScore >= shapeScore) shapeScore = 0;
+  out.score = Math.max(surpriseScore, shapeScore);
+  if (out.score > 0 && (out.score >= s.lastScore || s.n - s.lastScoreN > o.shapeQuietPoints)) {
+    s.lastScore = out.score;
+    s.lastScoreN = s.n;
+  }
   return out;
 }

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createDetector, step, type DetectorName } from '../../detectors/metrics/index.js';
+import type { VigilOptions } from '../../detectors/metrics/vigil.js';
 import { listCorpusFiles, readSeries } from '../../detectors/nab/index.js';
 import { sharedDataDir } from '../helpers/shared-data.js';
 
@@ -38,12 +39,12 @@ async function loadInputs(): Promise<{ inputs: Input[]; source: string }> {
   return { inputs, source: '40 synthetic series of 5000 points' };
 }
 
-function pointsPerSecond(detector: DetectorName, inputs: Input[]): number {
+function pointsPerSecond(detector: DetectorName, inputs: Input[], vigil: Partial<VigilOptions> = {}): number {
   let points = 0;
   let sink = 0;
   const started = process.hrtime.bigint();
   for (const input of inputs) {
-    const state = createDetector({ detector });
+    const state = createDetector({ detector, vigil });
     const n = input.values.length;
     for (let i = 0; i < n; i++) sink += step(state, input.timestampMs[i], input.values[i]).score;
     points += n;
@@ -63,9 +64,11 @@ const points = inputs.reduce((sum, x) => sum + x.values.length, 0);
 pointsPerSecond('vigil', inputs); // warm up the JIT
 pointsPerSecond('zscore', inputs);
 const vigil: number[] = [];
+const noShape: number[] = [];
 const zscore: number[] = [];
 for (let r = 0; r < RUNS; r++) {
   vigil.push(pointsPerSecond('vigil', inputs));
+  noShape.push(pointsPerSecond('vigil', inputs, { shapeWeight: 0 }));
   zscore.push(pointsPerSecond('zscore', inputs));
 }
 const v = median(vigil);
@@ -73,5 +76,6 @@ const z = median(zscore);
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 console.log(`bench:detect — ${source}, ${points} points per run, median of ${RUNS} runs, one core`);
 console.log(`vigil (combined)  ${fmt(v).padStart(12)} points/s`);
+console.log(`vigil, no shape   ${fmt(median(noShape)).padStart(12)} points/s`);
 console.log(`zscore (baseline) ${fmt(z).padStart(12)} points/s`);
 console.log(`vigil / zscore    ${(v / z).toFixed(2)}×`);
