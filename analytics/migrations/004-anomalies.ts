@@ -36,6 +36,7 @@ ORDER BY AnomalyId
 ${ttlClause('toDateTime(StartTime)', options)}
 SETTINGS ${MERGE_TREE_SETTINGS}`,
 
+    // A series silent for the whole retention has nothing left to resume from.
     `CREATE TABLE IF NOT EXISTS detector_state (
     SeriesKey String CODEC(ZSTD(1)),
     Detector LowCardinality(String),
@@ -44,6 +45,7 @@ SETTINGS ${MERGE_TREE_SETTINGS}`,
     UpdatedAt DateTime64(3)
 ) ENGINE = ReplacingMergeTree(UpdatedAt)
 ORDER BY (SeriesKey, Detector)
+${ttlClause('toDateTime(UpdatedAt)', options)}
 SETTINGS ${MERGE_TREE_SETTINGS}`,
 
     // Re-scoring a range (backfill) replaces its points rather than doubling them.

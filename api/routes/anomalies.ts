@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { queries, type Store } from '../../analytics/index.js';
 import type { AnomalyRecord } from '../../analytics/queries/anomalies.js';
+import { parseSeriesKey, SIGNALS } from '../../detectors/runner/index.js';
+import { VigilError } from '../errors.js';
 import type { SseHub } from '../sse.js';
 import { parseRange } from '../time-range.js';
 
@@ -9,11 +11,9 @@ const range = {
   until: { type: 'string', description: 'End (exclusive), same forms. Default now.' },
 } as const;
 
-const SIGNALS = ['metric', 'log_rate', 'span_rate', 'span_errors', 'span_latency'];
-
 const filters = {
   service: { type: 'string', description: 'Service name (exact)' },
-  signal: { type: 'string', enum: SIGNALS, description: 'Kind of series' },
+  signal: { type: 'string', enum: [...SIGNALS], description: 'Kind of series' },
   minScore: { type: 'number', minimum: 0, maximum: 1, description: 'Lowest peak score' },
 } as const;
 
@@ -112,6 +112,7 @@ export async function anomalyRoutes(app: FastifyInstance, deps: { store: Store; 
   }, async (request) => {
     const { sinceNs, untilNs } = parseRange(request.query, 'now-24h');
     const { key } = request.params;
+    if (!parseSeriesKey(key)) throw new VigilError('API_BAD_REQUEST', 'key: not a series key (<signal>:<service>:<name>:<stat>[:<attributes>], URL-encoded)');
     const s = await queries.seriesScores(store, key, { sinceMs: Number(sinceNs / 1_000_000n), untilMs: Number(untilNs / 1_000_000n) });
     return { key, times: s.timesMs, values: s.values, expected: s.expected, lower: s.lower, upper: s.upper, scores: s.scores };
   });
