@@ -59,6 +59,8 @@ export class DetectorRunner {
   /** One batch at a time: the core and bucketer are not re-entrant across awaits. */
   private chain: Promise<void> = Promise.resolve();
   private scores: ScoreRecord[] = [];
+  /** Closed minutes waiting for their series' states (the store did not answer the restore). */
+  private waiting: SeriesPoint[] = [];
   private anomalies = new Map<string, AnomalyRecord>();
   /** Snapshots not yet written; also read back when an evicted series returns before the write. */
   private states = new Map<string, StateSnapshot>();
@@ -138,9 +140,16 @@ export class DetectorRunner {
     }
   }
 
-  private async detect(points: SeriesPoint[]): Promise<void> {
+  private async detect(closed: SeriesPoint[]): Promise<void> {
+    const points = this.waiting.length > 0 ? [...this.waiting.splice(0), ...closed] : closed;
     if (points.length === 0) return;
-    await this.restore(points);
+    try {
+      await this.restore(points);
+    } catch (err) {
+      // Scoring without the stored state would relearn the series: wait for the store instead.
+      this.waiting = points.slice(-this.options.maxBufferedRows);
+      throw err;
+    }
     const out = this.core.process(points);
     for (const s of out.evicted) this.states.set(s.key, s);
     this.bufferScores(out.scores);
