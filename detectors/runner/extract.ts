@@ -1,5 +1,5 @@
 import type { GaugeRow, HistogramRow, LogRow, SpanRow, SumRow, TableRows } from '../../ingest/index.js';
-import { nanoTextToMs, seriesKey, type SeriesId } from './series.js';
+import { nanoTextToMs, type SeriesId } from './series.js';
 
 /**
  * Rows → observations: one telemetry item seen as a sample of a *source* (a counter, a
@@ -37,15 +37,27 @@ const CUMULATIVE = 2;
 const DEFAULT_DELTA_SEC = 60;
 
 function metricBase(row: GaugeRow | SumRow | HistogramRow): Omit<SeriesId, 'stat'> {
-  const attributes = { ...row.Attributes };
   // Instances of one service each report their own counters; mixing them would break rates.
   const instance = row.ResourceAttributes?.['service.instance.id'];
-  if (instance !== undefined && attributes['service.instance.id'] === undefined) attributes['service.instance.id'] = instance;
+  const attributes = instance === undefined || row.Attributes['service.instance.id'] !== undefined ? row.Attributes : { ...row.Attributes, 'service.instance.id': instance };
   return { signal: 'metric', service: row.ServiceName, name: row.MetricName, attributes };
 }
 
+/** Attributes with their keys in order (senders usually keep one order: then no copy is made). */
+function sortedAttributes(attributes: Record<string, string>): Record<string, string> {
+  const keys = Object.keys(attributes);
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1] < keys[i];
+  if (sorted) return attributes;
+  const out: Record<string, string> = {};
+  for (const k of keys.sort()) out[k] = attributes[k];
+  return out;
+}
+
 function observation(kind: SourceKind, family: string, base: Omit<SeriesId, 'stat'>, timeMs: number, sample: Sample): Observation {
-  return { source: `${kind}|${seriesKey({ ...base, stat: 'value' })}`, clock: `${family}:${base.service}`, base, timeMs, sample };
+  // Identity only (never shown): one native JSON.stringify per row is the cheapest unambiguous text.
+  const source = JSON.stringify([kind, base.signal, base.service, base.name, sortedAttributes(base.attributes)]);
+  return { source, clock: `${family}:${base.service}`, base, timeMs, sample };
 }
 
 export function observeGauge(row: GaugeRow): Observation | undefined {
