@@ -11,8 +11,8 @@ const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
 const nano = (ms: number) => `${String(Math.floor(ms / 1000)).padStart(9, '0')}.000000000`;
 
-function gauge(minute: number, value = 1): GaugeRow {
-  return { ServiceName: 'svc', MetricName: 'm', Attributes: {}, ResourceAttributes: {}, TimeUnix: nano(T0 + minute * MIN), StartTimeUnix: nano(0), Value: value } as unknown as GaugeRow;
+function gauge(minute: number, value = 1, name = 'm'): GaugeRow {
+  return { ServiceName: 'svc', MetricName: name, Attributes: {}, ResourceAttributes: {}, TimeUnix: nano(T0 + minute * MIN), StartTimeUnix: nano(0), Value: value } as unknown as GaugeRow;
 }
 
 class FakeStore {
@@ -36,7 +36,7 @@ class FakeStore {
   }
 }
 
-async function setup(store: FakeStore) {
+async function setup(store: FakeStore, maxSeries = 10) {
   const bus = new MemoryBus<IngestEnvelope>();
   await bus.subscribe({ topic: 'vigil.metrics', groupId: 'writer', onBatch: async () => {} });
   const published: AnomalyMessage[] = [];
@@ -45,7 +45,7 @@ async function setup(store: FakeStore) {
   const runner = new DetectorRunner(
     { store: store as unknown as Store, ingest: bus, ingestTopics: ['vigil.metrics'], anomalies, logger: silent },
     {
-      core: { detector: 'vigil', threshold: 0.5, closeThreshold: 0.3, quietPoints: 3, maxSeries: 10, maxGapMinutes: 60 },
+      core: { detector: 'vigil', threshold: 0.5, closeThreshold: 0.3, quietPoints: 3, maxSeries, maxGapMinutes: 60 },
       lagMs: 0,
       snapshotIntervalMs: 60_000,
       flushIntervalMs: 60_000,
@@ -96,5 +96,20 @@ describe('DetectorRunner', () => {
     expect(mine.map((p) => p.type)).toEqual(['open', 'close']);
     const rows = store.rows('anomalies').filter((r) => r.AnomalyId === mine[0].anomaly.id);
     expect(rows.map((r) => r.Status)).toEqual(['closed']); // buffered: the open version was superseded before the write
+  });
+
+  it('resumes every series when one batch carries more series than memory holds (no relearning)', async () => {
+    const store = new FakeStore();
+    const { send, published, close } = await setup(store, 2);
+    let seed = 5;
+    const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
+    const names = ['a', 'b', 'c'];
+    const rows = (from: number, to: number, shift: number) =>
+      Array.from({ length: to - from }, (_, i) => names.map((n) => gauge(from + i, 10 + noise() + shift, n))).flat();
+    await send(rows(0, 200, 0));
+    await send(rows(200, 210, 30));
+    await close();
+    const opened = published.filter((p) => p.type === 'open' && p.anomaly.startMs === T0 + 200 * MIN);
+    expect(opened.map((p) => p.anomaly.name).sort()).toEqual(names);
   });
 });

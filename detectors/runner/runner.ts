@@ -110,7 +110,11 @@ export class DetectorRunner {
     for (const t of this.timers) clearInterval(t);
     for (const s of this.subscriptions) await s.stop();
     await this.serial(async () => {
-      await this.detect(this.bucketer.flush());
+      try {
+        await this.detect(this.bucketer.flush());
+      } catch (err) {
+        this.deps.logger.error({ err }, 'detector runner: last minutes not scored at shutdown');
+      }
       for (const s of this.core.dirtySnapshots()) this.states.set(s.key, s);
     });
     await this.flush();
@@ -142,14 +146,21 @@ export class DetectorRunner {
 
   private async detect(closed: SeriesPoint[]): Promise<void> {
     const points = this.waiting.length > 0 ? [...this.waiting.splice(0), ...closed] : closed;
-    if (points.length === 0) return;
-    try {
-      await this.restore(points);
-    } catch (err) {
-      // Scoring without the stored state would relearn the series: wait for the store instead.
-      this.waiting = points.slice(-this.options.maxBufferedRows);
-      throw err;
+    // A chunk never holds more series than memory does, or restoring one would evict another of it.
+    for (const [from, to] of chunksOfDistinctKeys(points, this.options.core.maxSeries)) {
+      const chunk = points.slice(from, to);
+      try {
+        await this.restore(chunk);
+      } catch (err) {
+        // Scoring without the stored state would relearn the series: wait for the store instead.
+        this.waiting = points.slice(from).slice(-this.options.maxBufferedRows);
+        throw err;
+      }
+      this.score(chunk);
     }
+  }
+
+  private score(points: SeriesPoint[]): void {
     const out = this.core.process(points);
     for (const s of out.evicted) this.states.set(s.key, s);
     this.bufferScores(out.scores);
@@ -229,6 +240,23 @@ export class DetectorRunner {
     this.lastUpdatedAtMs = Math.max(Date.now(), this.lastUpdatedAtMs + 1);
     return this.lastUpdatedAtMs;
   }
+}
+
+/** [from, to) ranges of consecutive points, each with at most `maxKeys` distinct series. */
+function chunksOfDistinctKeys(points: readonly SeriesPoint[], maxKeys: number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  let start = 0;
+  let keys = new Set<string>();
+  for (let i = 0; i < points.length; i++) {
+    if (!keys.has(points[i].key) && keys.size >= maxKeys) {
+      ranges.push([start, i]);
+      start = i;
+      keys = new Set();
+    }
+    keys.add(points[i].key);
+  }
+  if (start < points.length) ranges.push([start, points.length]);
+  return ranges;
 }
 
 /** Row objects from the encoded tables, for buses that carry bytes only (Kafka). */
