@@ -89,10 +89,14 @@ export class DetectionCore {
     return this.states.size;
   }
 
-  /** Keys of these points whose state is not in memory (to restore before `process`). */
+  /**
+   * Keys of these points whose state is not in memory (to restore before `process`). The
+   * others are marked recently used, so adopting the missing ones evicts series outside
+   * this batch (when the batch has at most maxSeries series).
+   */
   missingKeys(points: readonly SeriesPoint[]): string[] {
     const missing = new Set<string>();
-    for (const p of points) if (!this.states.has(p.key)) missing.add(p.key);
+    for (const p of points) if (!missing.has(p.key) && this.states.get(p.key) === undefined) missing.add(p.key);
     return [...missing];
   }
 

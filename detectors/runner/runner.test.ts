@@ -54,13 +54,14 @@ async function setup(store: FakeStore, maxSeries = 10) {
   );
   await runner.start();
   const send = (rows: GaugeRow[]) => bus.publish('vigil.metrics', [{ key: 'svc', id: String(Math.random()), value: { tables: {}, rows: { otel_metrics_gauge: rows } } }]);
+  const drained = () => expect.poll(() => bus.depth().messages).toBe(0);
   /** As the engine does: let the detectors catch up with the bus, then close. */
   const close = async () => {
-    await expect.poll(() => bus.depth().messages).toBe(0);
+    await drained();
     await runner.close();
     await bus.close();
   };
-  return { published, send, close };
+  return { published, send, drained, close };
 }
 
 describe('DetectorRunner', () => {
@@ -100,13 +101,14 @@ describe('DetectorRunner', () => {
 
   it('resumes every series when one batch carries more series than memory holds (no relearning)', async () => {
     const store = new FakeStore();
-    const { send, published, close } = await setup(store, 2);
+    const { send, published, drained, close } = await setup(store, 2);
     let seed = 5;
     const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
     const names = ['a', 'b', 'c'];
     const rows = (from: number, to: number, shift: number) =>
       Array.from({ length: to - from }, (_, i) => names.map((n) => gauge(from + i, 10 + noise() + shift, n))).flat();
     await send(rows(0, 200, 0));
+    await drained(); // two batches: the second restores what the first evicted
     await send(rows(200, 210, 30));
     await close();
     const opened = published.filter((p) => p.type === 'open' && p.anomaly.startMs === T0 + 200 * MIN);
