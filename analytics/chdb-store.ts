@@ -1,8 +1,17 @@
 import { mkdirSync } from 'node:fs';
-import { Session } from 'chdb';
+import { Session, type RawInsertFormat } from 'chdb';
 import { VigilError } from '../api/errors.js';
 import { storeError } from './store-error.js';
 import type { InsertOptions, QueryOptions, QueryParams, Settings, Store } from './store.js';
+
+export type { RawInsertFormat } from 'chdb';
+
+export interface RawResult {
+  bytes: Buffer;
+  readRows: number;
+  readBytes: number;
+  elapsedSeconds: number;
+}
 
 /**
  * The embedded Store: ClickHouse running inside this process through chDB.
@@ -27,6 +36,11 @@ export class ChdbStore implements Store {
   }
 
   async queryRaw(sql: string, format: string, params?: QueryParams, options?: QueryOptions): Promise<Buffer> {
+    return (await this.run(sql, format, params, options)).bytes;
+  }
+
+  /** queryRaw with the engine's read counters (for the ClickHouse HTTP interface's summary header). */
+  async run(sql: string, format: string, params?: QueryParams, options?: QueryOptions): Promise<RawResult> {
     const statement = withSettings(sql, options?.settings);
     const opts = { format, timeout: options?.timeoutMs };
     try {
@@ -34,7 +48,26 @@ export class ChdbStore implements Store {
         ? await this.session.queryBindAsync(statement, params, opts)
         : await this.session.queryAsync(statement, opts);
       const bytes = result.bytes();
-      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return {
+        bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        readRows: result.rowsRead,
+        readBytes: result.bytesRead,
+        elapsedSeconds: result.elapsed,
+      };
+    } catch (err) {
+      throw storeError(err);
+    }
+  }
+
+  /**
+   * Inserts an already-encoded body in one of chDB's raw insert formats, with any insert
+   * settings (the ClickHouse HTTP interface's `INSERT … FORMAT F` with the rows as the body).
+   */
+  async insertRaw(table: string, body: Buffer, options: { format: RawInsertFormat; columns?: string[]; settings?: Settings }): Promise<{ writtenRows: number; writtenBytes: number }> {
+    if (body.length === 0) return { writtenRows: 0, writtenBytes: 0 };
+    try {
+      const summary = await this.session.insert({ table, values: body, format: options.format, columns: options.columns, settings: options.settings });
+      return { writtenRows: summary.rowsWritten, writtenBytes: summary.bytesWritten };
     } catch (err) {
       throw storeError(err);
     }

@@ -1,5 +1,5 @@
 export type { Store, QueryParams, QueryOptions, InsertOptions, Settings } from './store.js';
-export { ChdbStore } from './chdb-store.js';
+export { ChdbStore, type RawInsertFormat, type RawResult } from './chdb-store.js';
 export { ClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.js';
 export { migrate, type MigrationResult } from './migrate.js';
 export { MIGRATIONS, type Migration, type SchemaOptions } from './migrations/index.js';
