@@ -22,6 +22,8 @@ export function detectorOptions(config: FlatConfig): CoreOptions & { lagMs: numb
 export interface Detection {
   hub: SseHub;
   runner: DetectorRunner | undefined;
+  /** Puts an anomaly found outside the runner (e.g. a new log pattern) on the live stream. */
+  publish(message: AnomalyMessage): void;
   /** Lets the runner catch up with what ingest accepted, then checkpoints and stops it. */
   close(): Promise<void>;
 }
@@ -54,6 +56,12 @@ export async function startDetection(config: FlatConfig, deps: { store: Store; b
   return {
     hub,
     runner,
+    publish(message) {
+      const { anomaly } = message;
+      anomalies
+        .publish(ANOMALY_TOPIC, [{ key: anomaly.seriesKey, id: `${anomaly.id}/${anomaly.updatedAtMs}`, value: message }])
+        .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'anomaly not published'));
+    },
     async close() {
       await waitForDrain(deps.bus, 10_000);
       await runner?.close();

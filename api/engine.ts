@@ -4,6 +4,7 @@ import { migrate, openStore, type Store } from '../analytics/index.js';
 import { createEmbeddedBus, createStoreWriter, IngestPipeline, registerReceivers, TemplatePersistence, TOPICS, type IngestLimits, type NormaliseStage } from '../ingest/index.js';
 import type { FlatConfig } from './config/schema.js';
 import { startDetection } from './detection.js';
+import { PatternAnomalies } from './pattern-anomalies.js';
 import type { Logger } from './logger.js';
 import type { OpenApiRegistry } from './openapi.js';
 import { anomalyRoutes } from './routes/anomalies.js';
@@ -71,8 +72,16 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
       : undefined;
     const stages: NormaliseStage[] = [];
     if (templates) {
+      const newPatterns = config['detect.enabled']
+        ? new PatternAnomalies(store, (m) => detection.publish(m), logger, config['detect.threshold'], {
+            warmupMs: config['logs.newPatternWarmupMinutes'] * 60_000,
+            maxServices: 10_000,
+          })
+        : undefined;
       stages.push((signal, rows) => {
-        if (signal === 'logs' && rows.otel_logs) templates.stage.apply(rows.otel_logs);
+        if (signal !== 'logs' || !rows.otel_logs) return;
+        const created = templates.stage.apply(rows.otel_logs);
+        newPatterns?.onLogs(rows.otel_logs, created);
       });
     }
     const pipeline = new IngestPipeline(bus, config['ingest.queue.retryAfterSeconds'], stages);

@@ -38,6 +38,7 @@ export const CONFIG_KEYS = {
   'ingest.queue.retryAfterSeconds': { type: 'integer', default: 1, min: 1, description: 'Retry-After sent with 429/503.' },
   'logs.templates.enabled': { type: 'boolean', default: true, description: 'Mine a template (pattern) from every log body at ingest and store its id with the row.' },
   'logs.templates.maxMinedChars': { type: 'integer', default: 4096, min: 64, description: 'Only this many leading characters of a body are mined.' },
+  'logs.newPatternWarmupMinutes': { type: 'integer', default: 10, min: 0, description: 'Event-time minutes a service must have been logging before a template it logs for the first time is a new-pattern anomaly.' },
   'log.level': { type: 'enum', default: 'info', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], description: 'Log level of the structured JSON log.' },
   'detect.enabled': { type: 'boolean', default: true, description: 'Run the online detectors on the ingest stream (metrics, log rates, span rate/errors/latency).' },
   'detect.detector': { type: 'enum', default: 'vigil', values: ['vigil', 'zscore'], description: 'Online detector for every series.' },

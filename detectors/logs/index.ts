@@ -8,3 +8,4 @@ export { compileLogFormat, extractContent, type LogFormat } from './loghub/log-f
 export { scoreLoghub, type LoghubScore } from './loghub/score.js';
 export { runLoghub, loadDataset, mineContents, predictionCsv, listSystems, findLogFormat, type LoghubRun, type LoghubDataset } from './loghub/run.js';
 export { DrainBaseline, DRAIN_DEFAULTS, type DrainOptions } from './drain-baseline.js';
+export { NewPatternPolicy, NEW_PATTERN_DEFAULTS, severityScore, type NewPatternOptions, type NewPatternVerdict } from './new-pattern.js';
