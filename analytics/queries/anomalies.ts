@@ -239,6 +239,19 @@ export async function logMinutes(store: Store, range: { fromMs: number; toMs: nu
   return rows.map((r) => ({ minuteMs: Number(r.m), service: r.service, severity: r.severity, count: Number(r.n) }));
 }
 
+/** Warning-or-worse log counts per minute by service and pattern (template id) in [from, to), from the rollup. */
+export async function patternMinutes(store: Store, range: { fromMs: number; toMs: number }, minSeverityNumber: number): Promise<Array<{ minuteMs: number; service: string; templateId: string; count: number }>> {
+  const rows = await store.query<{ m: string; service: string; t: string; n: string }>(
+    `SELECT toString(toUnixTimestamp(Minute) * 1000) AS m, ServiceName AS service, TemplateId AS t, toString(sum(Count)) AS n
+    FROM log_templates_per_minute
+    WHERE Minute >= toDateTime(intDiv({from:Int64}, 1000)) AND Minute < toDateTime(intDiv({to:Int64}, 1000))
+      AND SeverityNumber >= {sev:UInt8}
+    GROUP BY Minute, ServiceName, TemplateId ORDER BY Minute`,
+    { from: String(Math.floor(range.fromMs)), to: String(Math.floor(range.toMs)), sev: minSeverityNumber },
+  );
+  return rows.map((r) => ({ minuteMs: Number(r.m), service: r.service, templateId: r.t, count: Number(r.n) }));
+}
+
 /** Span calls, errors and p95 duration (ms) per minute by service and span name in [from, to), from the rollup. */
 export async function spanMinutes(store: Store, range: { fromMs: number; toMs: number }): Promise<Array<{ minuteMs: number; service: string; name: string; calls: number; errors: number; p95Ms: number }>> {
   const rows = await store.query<{ m: string; service: string; name: string; calls: string; errors: string; p95: number }>(

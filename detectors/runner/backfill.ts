@@ -3,7 +3,7 @@ import type { AnomalyRecord } from '../../analytics/queries/anomalies.js';
 import type { GaugeRow, HistogramRow, SumRow } from '../../ingest/index.js';
 import { MinuteBucketer } from './bucketer.js';
 import { DetectionCore, type CoreOptions } from './core.js';
-import { observeGauge, observeHistogram, observeSum, type Observation } from './extract.js';
+import { observeGauge, observeHistogram, observeSum, PATTERN_MIN_SEVERITY, type Observation } from './extract.js';
 import { seriesKey, type SeriesId, type SeriesPoint } from './series.js';
 
 /**
@@ -93,12 +93,17 @@ function pushDefined<T>(list: T[], item: T | undefined): void {
 
 /** Log and span minutes from the rollups, as the series points live extraction makes. */
 async function rollupPoints(store: Store, range: { fromMs: number; toMs: number }): Promise<SeriesPoint[]> {
-  const [logs, spans] = await Promise.all([queries.logMinutes(store, range), queries.spanMinutes(store, range)]);
+  const [logs, patterns, spans] = await Promise.all([
+    queries.logMinutes(store, range),
+    queries.patternMinutes(store, range, PATTERN_MIN_SEVERITY),
+    queries.spanMinutes(store, range),
+  ]);
   const out: SeriesPoint[] = [];
   const point = (id: SeriesId, timeMs: number, value: number) => {
     if (Number.isFinite(value)) out.push({ key: seriesKey(id), id, timeMs, value });
   };
   for (const r of logs) point({ signal: 'log_rate', service: r.service, name: r.severity || 'UNSET', stat: 'count', attributes: {} }, r.minuteMs, r.count);
+  for (const r of patterns) point({ signal: 'log_pattern', service: r.service, name: r.templateId, stat: 'count', attributes: {} }, r.minuteMs, r.count);
   for (const r of spans) {
     const base = { service: r.service, name: r.name, attributes: {} };
     point({ ...base, signal: 'span_rate', stat: 'count' }, r.minuteMs, r.calls);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GaugeRow, HistogramRow, SumRow } from '../../ingest/index.js';
 import { accumulate, closeMinute, counterRate, histogramIncrease, type Accumulator, type Carry } from './accumulate.js';
-import { observeGauge, observeHistogram, observeLog, observeRows, observeSpan, observeSum, type Observation } from './extract.js';
+import { observeGauge, observeHistogram, observeLog, observePattern, observeRows, observeSpan, observeSum, type Observation } from './extract.js';
 import { addToSketch, createSketch, histogramQuantile, sketchQuantile } from './quantile.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -84,6 +84,17 @@ describe('series extraction', () => {
     const obs = ['ERROR', 'ERROR', 'INFO'].map((sev) => observeLog({ Timestamp: nano(T0 + 5000), ServiceName: 'api', SeverityText: sev })!);
     expect(obs[0].source).not.toBe(obs[2].source);
     expect(run(obs.slice(0, 2))).toEqual([{ stat: 'count', signal: 'log_rate', value: 2 }]);
+  });
+
+  it('log patterns: a count per minute per service and template, for warnings or worse only', () => {
+    const row = (sev: number, id: string) => ({ Timestamp: nano(T0 + 5000), ServiceName: 'api', SeverityNumber: sev, TemplateId: id });
+    expect(observePattern(row(9, 'aaaaaaaaaaaaaaaa'))).toBeUndefined();
+    expect(observePattern(row(17, ''))).toBeUndefined();
+    const errors = [row(17, 'aaaaaaaaaaaaaaaa'), row(13, 'aaaaaaaaaaaaaaaa'), row(17, 'bbbbbbbbbbbbbbbb')].map((r) => observePattern(r)!);
+    expect(errors[0].source).not.toBe(errors[2].source);
+    expect(run(errors.slice(0, 2))).toEqual([{ stat: 'count', signal: 'log_pattern', value: 2 }]);
+    const all = observeRows({ otel_logs: [{ ...row(17, 'aaaaaaaaaaaaaaaa'), SeverityText: 'ERROR' } as never] });
+    expect(all.map((o) => o.base.signal).sort()).toEqual(['log_pattern', 'log_rate']);
   });
 
   it('spans: calls, error ratio and p95 duration (ms) per minute per service and span name', () => {

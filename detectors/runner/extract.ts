@@ -106,6 +106,22 @@ export function observeLog(row: Pick<LogRow, 'Timestamp' | 'ServiceName' | 'Seve
   return observation('log', 'logs', base, timeMs, { kind: 'log', count });
 }
 
+/** OpenTelemetry severity number of WARN: patterns at or above it get a rate series of their own. */
+export const PATTERN_MIN_SEVERITY = 13;
+
+/**
+ * A warning-or-worse log row counted under its pattern (template id): a rate series per
+ * service and pattern, so a spike or a drop of one error pattern stands out even when the
+ * service's overall error rate barely moves.
+ */
+export function observePattern(row: Pick<LogRow, 'Timestamp' | 'ServiceName' | 'SeverityNumber' | 'TemplateId'>): Observation | undefined {
+  if (!row.TemplateId || row.SeverityNumber < PATTERN_MIN_SEVERITY) return undefined;
+  const timeMs = nanoTextToMs(row.Timestamp);
+  if (!(timeMs > 0)) return undefined;
+  const base: Omit<SeriesId, 'stat'> = { signal: 'log_pattern', service: row.ServiceName, name: row.TemplateId, attributes: {} };
+  return observation('log', 'logs', base, timeMs, { kind: 'log', count: 1 });
+}
+
 export function observeSpan(row: Pick<SpanRow, 'Timestamp' | 'ServiceName' | 'SpanName' | 'Duration' | 'StatusCode'>): Observation | undefined {
   const timeMs = nanoTextToMs(row.Timestamp);
   if (!(timeMs > 0)) return undefined;
@@ -122,7 +138,10 @@ export function observeRows(rows: Partial<TableRows>): Observation[] {
   for (const r of rows.otel_metrics_gauge ?? []) push(observeGauge(r));
   for (const r of rows.otel_metrics_sum ?? []) push(observeSum(r));
   for (const r of rows.otel_metrics_histogram ?? []) push(observeHistogram(r));
-  for (const r of rows.otel_logs ?? []) push(observeLog(r));
+  for (const r of rows.otel_logs ?? []) {
+    push(observeLog(r));
+    push(observePattern(r));
+  }
   for (const r of rows.otel_traces ?? []) push(observeSpan(r));
   return out;
 }

@@ -14,7 +14,7 @@
  *
  * In a URL path the whole key is encoded once more (encodeURIComponent(key)).
  */
-export const SIGNALS = ['metric', 'log_rate', 'span_rate', 'span_errors', 'span_latency'] as const;
+export const SIGNALS = ['metric', 'log_rate', 'log_pattern', 'span_rate', 'span_errors', 'span_latency'] as const;
 export type SeriesSignal = (typeof SIGNALS)[number];
 
 /**
@@ -22,6 +22,7 @@ export type SeriesSignal = (typeof SIGNALS)[number];
  *  - metric: `value` (gauge mean, non-monotonic sum), `rate` (per second, from sums),
  *    `mean` and `p95` (histograms, in the metric's unit);
  *  - log_rate: `count` (records per minute at one severity, `name` = severity text);
+ *  - log_pattern: `count` (warning-or-worse records per minute of one pattern, `name` = template id);
  *  - span_rate: `count` (spans per minute), span_errors: `ratio` (error spans / spans),
  *    span_latency: `p95` (milliseconds); `name` = span name.
  */
@@ -46,7 +47,7 @@ export interface SeriesPoint {
 
 /** Count series read a missing minute as zero (a minute without errors has 0 errors). */
 export function isCountSeries(id: Pick<SeriesId, 'signal'>): boolean {
-  return id.signal === 'log_rate' || id.signal === 'span_rate';
+  return id.signal === 'log_rate' || id.signal === 'log_pattern' || id.signal === 'span_rate';
 }
 
 const enc = encodeURIComponent;
