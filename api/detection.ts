@@ -4,6 +4,7 @@ import { MemoryBus, TOPICS, type IngestEnvelope, type Subscription } from '../in
 import type { FlatConfig } from './config/schema.js';
 import type { Logger } from './logger.js';
 import { anomalyView } from './routes/anomalies.js';
+import { PatternCorrelation } from './pattern-correlation.js';
 import { SseHub } from './sse.js';
 
 /** Detector options from configuration (shared by the live runner and `vigil detect backfill`). */
@@ -44,6 +45,19 @@ export async function startDetection(config: FlatConfig, deps: { store: Store; b
       for (const m of messages) hub.broadcast('anomaly', { type: m.value.type, ...anomalyView(m.value.anomaly) });
     },
   });
+  const publish = (message: AnomalyMessage) => {
+    const { anomaly } = message;
+    anomalies
+      .publish(ANOMALY_TOPIC, [{ key: anomaly.seriesKey, id: `${anomaly.id}/${anomaly.updatedAtMs}`, value: message }])
+      .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'anomaly not published'));
+  };
+  const correlation = new PatternCorrelation(deps.store, publish, deps.logger);
+  const correlationSubscription: Subscription = await anomalies.subscribe({
+    topic: ANOMALY_TOPIC,
+    groupId: 'pattern-correlation',
+    required: false,
+    onBatch: (messages) => correlation.onAnomalies(messages.map((m) => m.value)),
+  });
   let runner: DetectorRunner | undefined;
   if (config['detect.enabled']) {
     const { lagMs, ...core } = detectorOptions(config);
@@ -56,16 +70,12 @@ export async function startDetection(config: FlatConfig, deps: { store: Store; b
   return {
     hub,
     runner,
-    publish(message) {
-      const { anomaly } = message;
-      anomalies
-        .publish(ANOMALY_TOPIC, [{ key: anomaly.seriesKey, id: `${anomaly.id}/${anomaly.updatedAtMs}`, value: message }])
-        .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'anomaly not published'));
-    },
+    publish,
     async close() {
       await waitForDrain(deps.bus, 10_000);
       await runner?.close();
       await hubSubscription.stop();
+      await correlationSubscription.stop();
       await anomalies.close();
       hub.close();
     },

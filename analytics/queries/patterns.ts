@@ -151,3 +151,37 @@ export async function patternDetail(store: Store, id: string, range: { sinceSec:
     rate: rate.map((r) => [Number(r.t), Number(r.n)]),
   };
 }
+
+/**
+ * Warning-or-worse patterns of one service: records in [windowFrom, windowTo) and in the
+ * baseline [baselineFrom, windowFrom), from the per-minute rollup (minute resolution).
+ */
+export async function patternCountsAround(
+  store: Store,
+  q: { service: string; baselineFromMs: number; windowFromMs: number; windowToMs: number; minSeverityNumber: number },
+): Promise<Array<{ templateId: string; template: string; maxSeverityNumber: number; windowCount: number; baselineCount: number }>> {
+  const rows = await store.query<Record<string, string>>(
+    `SELECT c.TemplateId AS templateId, any(t.Template) AS template, max(c.SeverityNumber) AS maxSeverityNumber,
+        sumIf(c.Count, c.Minute >= toDateTime({windowFrom:UInt32})) AS windowCount,
+        sumIf(c.Count, c.Minute < toDateTime({windowFrom:UInt32})) AS baselineCount
+    FROM log_templates_per_minute AS c
+    LEFT JOIN (SELECT TemplateId, anyLast(Template) AS Template FROM log_templates GROUP BY TemplateId) AS t ON t.TemplateId = c.TemplateId
+    WHERE c.ServiceName = {service:String} AND c.SeverityNumber >= {sev:UInt8}
+      AND c.Minute >= toDateTime({baselineFrom:UInt32}) AND c.Minute < toDateTime({windowTo:UInt32})
+    GROUP BY c.TemplateId`,
+    {
+      service: q.service,
+      sev: q.minSeverityNumber,
+      baselineFrom: Math.floor(q.baselineFromMs / 1000),
+      windowFrom: Math.floor(q.windowFromMs / 1000),
+      windowTo: Math.ceil(q.windowToMs / 1000),
+    },
+  );
+  return rows.map((r) => ({
+    templateId: r.templateId,
+    template: r.template,
+    maxSeverityNumber: Number(r.maxSeverityNumber),
+    windowCount: Number(r.windowCount),
+    baselineCount: Number(r.baselineCount),
+  }));
+}

@@ -9,3 +9,4 @@ export { scoreLoghub, type LoghubScore } from './loghub/score.js';
 export { runLoghub, loadDataset, mineContents, predictionCsv, listSystems, findLogFormat, type LoghubRun, type LoghubDataset } from './loghub/run.js';
 export { DrainBaseline, DRAIN_DEFAULTS, type DrainOptions } from './drain-baseline.js';
 export { NewPatternPolicy, NEW_PATTERN_DEFAULTS, severityScore, type NewPatternOptions, type NewPatternVerdict } from './new-pattern.js';
+export { correlatedPatterns, CORRELATION_DEFAULTS, type CorrelatedPattern, type CorrelationOptions, type PatternWindowCounts } from './correlate.js';
