@@ -97,6 +97,19 @@ describe('series extraction', () => {
     expect(all.map((o) => o.base.signal).sort()).toEqual(['log_pattern', 'log_rate']);
   });
 
+  it('log rows of a batch are counted per source and minute before they become observations', () => {
+    const logs = [0, 10_000, 20_000, 70_000].map((dt, i) => ({ Timestamp: nano(T0 + dt), ServiceName: 'api', SeverityText: 'ERROR', SeverityNumber: 17, TemplateId: i < 3 ? 'aaaaaaaaaaaaaaaa' : 'bbbbbbbbbbbbbbbb' })) as never[];
+    const obs = observeRows({ otel_logs: logs });
+    const counts = obs.map((o) => [o.base.signal, o.base.name, (o.sample as { count: number }).count, o.timeMs]);
+    expect(counts).toEqual(expect.arrayContaining([
+      ['log_rate', 'ERROR', 3, T0 + 20_000],
+      ['log_pattern', 'aaaaaaaaaaaaaaaa', 3, T0 + 20_000],
+      ['log_rate', 'ERROR', 1, T0 + 70_000],
+      ['log_pattern', 'bbbbbbbbbbbbbbbb', 1, T0 + 70_000],
+    ]));
+    expect(obs).toHaveLength(4);
+  });
+
   it('spans: calls, error ratio and p95 duration (ms) per minute per service and span name', () => {
     const spans = Array.from({ length: 100 }, (_, i) =>
       observeSpan({ Timestamp: nano(T0 + i * 100), ServiceName: 'api', SpanName: 'GET /cart', Duration: String((i + 1) * 1_000_000), StatusCode: i < 5 ? 'Error' : 'Ok' })!,

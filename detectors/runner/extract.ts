@@ -114,12 +114,12 @@ export const PATTERN_MIN_SEVERITY = 13;
  * service and pattern, so a spike or a drop of one error pattern stands out even when the
  * service's overall error rate barely moves.
  */
-export function observePattern(row: Pick<LogRow, 'Timestamp' | 'ServiceName' | 'SeverityNumber' | 'TemplateId'>): Observation | undefined {
+export function observePattern(row: Pick<LogRow, 'Timestamp' | 'ServiceName' | 'SeverityNumber' | 'TemplateId'>, count = 1): Observation | undefined {
   if (!row.TemplateId || row.SeverityNumber < PATTERN_MIN_SEVERITY) return undefined;
   const timeMs = nanoTextToMs(row.Timestamp);
   if (!(timeMs > 0)) return undefined;
   const base: Omit<SeriesId, 'stat'> = { signal: 'log_pattern', service: row.ServiceName, name: row.TemplateId, attributes: {} };
-  return observation('log', 'logs', base, timeMs, { kind: 'log', count: 1 });
+  return observation('log', 'logs', base, timeMs, { kind: 'log', count });
 }
 
 export function observeSpan(row: Pick<SpanRow, 'Timestamp' | 'ServiceName' | 'SpanName' | 'Duration' | 'StatusCode'>): Observation | undefined {
@@ -127,6 +127,46 @@ export function observeSpan(row: Pick<SpanRow, 'Timestamp' | 'ServiceName' | 'Sp
   if (!(timeMs > 0)) return undefined;
   const base: Omit<SeriesId, 'stat'> = { signal: 'span_rate', service: row.ServiceName, name: row.SpanName, attributes: {} };
   return observation('span', 'spans', base, timeMs, { kind: 'span', error: row.StatusCode === 'Error', durationMs: Number(row.Duration) / 1e6 });
+}
+
+/**
+ * Log rows counted per service, severity (and pattern) and minute before they become
+ * observations: a count is all the detectors read from a log row, and a batch holds
+ * thousands of rows of a few sources. Each group keeps its latest event time, which is
+ * what advances the service's clock.
+ */
+export function observeLogRows(rows: readonly LogRow[]): Observation[] {
+  const groups = new Map<string, { row: LogRow; timeMs: number; count: number; pattern: boolean }>();
+  for (const row of rows) {
+    const timeMs = nanoTextToMs(row.Timestamp);
+    if (!(timeMs > 0)) continue;
+    const minute = Math.floor(timeMs / 60_000);
+    tally(groups, `${minute}\u0000${row.ServiceName}\u0000${row.SeverityText}`, row, timeMs, false);
+    if (row.TemplateId && row.SeverityNumber >= PATTERN_MIN_SEVERITY) {
+      tally(groups, `${minute}\u0000${row.ServiceName}\u0001${row.TemplateId}`, row, timeMs, true);
+    }
+  }
+  const out: Observation[] = [];
+  for (const g of groups.values()) {
+    const row = { ...g.row, Timestamp: msToNanoText(g.timeMs) };
+    const o = g.pattern ? observePattern(row, g.count) : observeLog(row, g.count);
+    if (o) out.push(o);
+  }
+  return out;
+}
+
+function tally(groups: Map<string, { row: LogRow; timeMs: number; count: number; pattern: boolean }>, key: string, row: LogRow, timeMs: number, pattern: boolean): void {
+  const g = groups.get(key);
+  if (!g) groups.set(key, { row, timeMs, count: 1, pattern });
+  else {
+    g.count++;
+    if (timeMs > g.timeMs) g.timeMs = timeMs;
+  }
+}
+
+function msToNanoText(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  return `${String(sec).padStart(9, '0')}.${String(ms - sec * 1000).padStart(3, '0')}000000`;
 }
 
 /** Every observation in a batch of rows (tables the detectors do not read are ignored). */
@@ -138,10 +178,7 @@ export function observeRows(rows: Partial<TableRows>): Observation[] {
   for (const r of rows.otel_metrics_gauge ?? []) push(observeGauge(r));
   for (const r of rows.otel_metrics_sum ?? []) push(observeSum(r));
   for (const r of rows.otel_metrics_histogram ?? []) push(observeHistogram(r));
-  for (const r of rows.otel_logs ?? []) {
-    push(observeLog(r));
-    push(observePattern(r));
-  }
+  if (rows.otel_logs) for (const o of observeLogRows(rows.otel_logs)) out.push(o);
   for (const r of rows.otel_traces ?? []) push(observeSpan(r));
   return out;
 }
