@@ -1,23 +1,33 @@
 /**
  * Bounded dual-vigilance fuzzy ART (Carpenter, Grossberg & Rosen 1991; dual vigilance as in
- * ARTime's DVFA) over complement-coded inputs in [0, 1]. Prototypes are hyperboxes stored as
- * [low | 1 − high]; learning is fast commit (β = 1: w ← x ∧ w). The match of a prototype is
- * ARTime's: (|x ∧ w| / |w|)³ × (energy match)², the energy match being the same ratio on the
- * newest level only, so a familiar shape at an unseen level still mismatches.
+ * ARTime's DVFA) over inputs in [0, 1], quantised to 16 bits (UNIT ↔ 1) so prototypes are
+ * small exact integers. A prototype is a hyperbox [low, high] — complement coding's
+ * w = [low | 1 − high] — so |w| = Σ low + (1 − high) and |x ∧ w| = |w| − (L1 distance from x
+ * to the box): one distance per input instead of two minima. Learning is fast commit
+ * (β = 1: the box grows to hold x). The match of a prototype is ARTime's:
+ * (|x ∧ w| / |w|)³ × (energy match)², the energy match being the same ratio on the newest
+ * level only, so a familiar shape at an unseen level still mismatches.
  */
+export const UNIT = 65535;
+
 export interface ArtState {
   dim: number;
   maxPrototypes: number;
   /** Input index whose match is the "energy" (the newest level). */
   energyIndex: number;
   count: number;
-  /** maxPrototypes × 2·dim weights. */
-  weights: number[];
-  /** Per prototype: |w|, the sum of its weights. */
-  norms: number[];
+  /** maxPrototypes × dim box corners, in UNITs. */
+  low: Uint16Array;
+  high: Uint16Array;
+  /** Per prototype: |w| in UNITs. */
+  norms: Float64Array;
   /** Per prototype: the clock of its last match or creation (for replacement when full). */
-  lastUsed: number[];
+  lastUsed: Float64Array;
   clock: number;
+  /** The prototype that learned the previous input (resonance or a new one), or −1. */
+  last: number;
+  /** Per prototype: the one that learned the input after it last time, or −1 (a search hint). */
+  next: Int16Array;
   best: number;
   bestSim: number;
   bestEnergy: number;
@@ -29,10 +39,13 @@ export function createArt(maxPrototypes: number, dim: number, energyIndex: numbe
     maxPrototypes,
     energyIndex,
     count: 0,
-    weights: new Array<number>(maxPrototypes * 2 * dim).fill(0),
-    norms: new Array<number>(maxPrototypes).fill(0),
-    lastUsed: new Array<number>(maxPrototypes).fill(0),
+    low: new Uint16Array(maxPrototypes * dim),
+    high: new Uint16Array(maxPrototypes * dim),
+    norms: new Float64Array(maxPrototypes),
+    lastUsed: new Float64Array(maxPrototypes),
     clock: 0,
+    last: -1,
+    next: new Int16Array(maxPrototypes).fill(-1),
     best: -1,
     bestSim: 0,
     bestEnergy: 0,
@@ -42,77 +55,95 @@ export function createArt(maxPrototypes: number, dim: number, energyIndex: numbe
 export function resetArt(art: ArtState): void {
   art.count = 0;
   art.clock = 0;
+  art.last = -1;
+  art.next.fill(-1);
   art.best = -1;
   art.bestSim = 0;
   art.bestEnergy = 0;
 }
 
+/** Quantises a feature in [0, 1] (clamped) to UNITs. */
+export function toUnits(f: number): number {
+  return f <= 0 ? 0 : f >= 1 ? UNIT : (f * UNIT + 0.5) | 0; // rounds half up, as Math.round does for f > 0
+}
+
 /**
- * ARTime's match of prototype j: (|x ∧ w| / |w|)³ × energy², or a value ≤ `beat` as soon as
- * the rest of the prototype's weight could no longer lift it above `beat` (|x ∧ w| ≤ |w|).
+ * The match of prototype j given its distance on the energy input, or 0 as soon as it can no
+ * longer beat `beat`: the distance only grows, so with r = |w| − distance so far the match is
+ * at most (r / |w|)³ × energy², i.e. it loses once r³ ≤ beat × |w|³ / energy² (one division per
+ * prototype, a cube and a compare per input). Inputs are visited newest level first, then
+ * older levels, then the shape: levels differ most between prototypes, so losers drop early.
  */
-function matchOne(art: ArtState, x: number[], j: number, energy: number, beat: number): number {
+function matchOne(art: ArtState, x: Uint16Array, j: number, energyDist: number, energy: number, beat: number): number {
   const dim = art.dim;
-  const w = art.weights;
-  const base = 2 * dim * j;
-  const den = art.norms[j] > 0 ? art.norms[j] : 0.001;
+  const low = art.low;
+  const high = art.high;
+  const base = dim * j;
+  const norm = art.norms[j];
+  const den = norm > 0 ? norm : 0.001 * UNIT;
   const scale = energy * energy;
-  let num = 0;
-  let left = art.norms[j];
-  for (let d = 0; d < dim; d++) {
-    const lowW = w[base + d];
-    const compW = w[base + dim + d];
+  const limit = beat < 0 ? -1 : (beat * den * den * den) / scale;
+  let dist = energyDist;
+  for (let d = art.energyIndex - 1; d >= 0; d--) {
     const v = x[d];
-    num += Math.min(v, lowW) + Math.min(1 - v, compW);
-    left -= lowW + compW;
-    if ((d & 3) === 3) {
-      const bound = (num + left) / den;
-      if (bound * bound * bound * scale <= beat) return 0;
-    }
+    const lo = low[base + d];
+    const hi = high[base + d];
+    if (v < lo) dist += lo - v;
+    else if (v > hi) dist += v - hi;
+    else continue;
+    const r = norm - dist;
+    if (r * r * r <= limit) return 0;
   }
-  const fs = num / den;
+  for (let d = art.energyIndex + 1; d < dim; d++) {
+    const v = x[d];
+    const lo = low[base + d];
+    const hi = high[base + d];
+    if (v < lo) dist += lo - v;
+    else if (v > hi) dist += v - hi;
+  }
+  const fs = (norm - dist) / den;
   return fs * fs * fs * scale;
 }
 
-function energyOf(art: ArtState, x: number[], j: number): number {
-  const w = art.weights;
-  const base = 2 * art.dim * j;
-  const e = art.energyIndex;
-  const low = w[base + e];
-  const comp = w[base + art.dim + e];
-  const xe = x[e];
-  const den = low + comp;
-  return den > 0 ? (Math.min(xe, low) + Math.min(1 - xe, comp)) / den : 1;
-}
-
 /**
- * Finds the best-matching prototype for x (features in [0, 1], not complement-coded).
- * The match is at most energy², so prototypes whose energy alone cannot beat the best so far
- * are skipped (exact; the previous winner is tried first, as consecutive windows overlap).
+ * Finds the best-matching prototype for x (in UNITs). The match is at most energy², so
+ * prototypes whose energy alone cannot beat the best so far are skipped, and a perfect match
+ * ends the search. Likely winners go first, so the bound prunes early: the prototype that
+ * followed the previous one last time (windows recur in sequence), then the previous one
+ * itself (consecutive windows overlap). Ties go to the earlier tried.
  */
-export function matchArt(art: ArtState, x: number[]): number {
+export function matchArt(art: ArtState, x: Uint16Array): number {
+  const low = art.low;
+  const high = art.high;
+  const dim = art.dim;
+  const e = art.energyIndex;
+  const xe = x[e];
   let best = -1;
-  let bestSim = 0;
+  let bestSim = -1;
   let bestEnergy = 0;
-  const first = art.best >= 0 && art.best < art.count ? art.best : -1;
-  if (first >= 0) {
-    bestEnergy = energyOf(art, x, first);
-    bestSim = matchOne(art, x, first, bestEnergy, -1);
-    best = first;
-  }
-  for (let j = 0; j < art.count; j++) {
-    if (j === first) continue;
-    const es = energyOf(art, x, j);
-    if (best >= 0 && es * es <= bestSim) continue;
-    const m = matchOne(art, x, j, es, best >= 0 ? bestSim : -1);
-    if (m > bestSim || best < 0) {
+  const last = art.last;
+  const hint = last >= 0 ? art.next[last] : -1;
+  for (let k = -2; k < art.count && bestSim < 1; k++) {
+    const j = k === -2 ? hint : k === -1 ? last : k;
+    if (j < 0 || (k >= 0 && (j === hint || j === last)) || (k === -1 && last === hint)) continue;
+    // Energy: the fuzzy match ratio (den − dist) / den on the newest level alone.
+    const i = j * dim + e;
+    const lo = low[i];
+    const hi = high[i];
+    const den = lo + UNIT - hi;
+    const dist = xe < lo ? lo - xe : xe > hi ? xe - hi : 0;
+    const num = den - dist;
+    if (den > 0 && num * num <= bestSim * den * den) continue;
+    const es = den > 0 ? num / den : 1;
+    const m = matchOne(art, x, j, dist, es, bestSim);
+    if (m > bestSim) {
       best = j;
       bestSim = m;
       bestEnergy = es;
     }
   }
   art.best = best;
-  art.bestSim = bestSim;
+  art.bestSim = best >= 0 ? bestSim : 0;
   art.bestEnergy = bestEnergy;
   return best;
 }
@@ -122,18 +153,20 @@ export function matchArt(art: ArtState, x: number[]): number {
  * otherwise x becomes a new prototype. Returns true when x matched no prototype even at the
  * lower vigilance (a novel cluster, ARTime's anomaly candidate).
  */
-export function learnArt(art: ArtState, x: number[], best: number, rhoLow: number, rhoHigh: number): boolean {
+export function learnArt(art: ArtState, x: Uint16Array, best: number, rhoLow: number, rhoHigh: number): boolean {
   const dim = art.dim;
-  const w = art.weights;
+  const low = art.low;
+  const high = art.high;
   art.clock++;
   if (best >= 0 && art.bestSim >= rhoHigh) {
-    const base = 2 * dim * best;
+    const base = dim * best;
     for (let d = 0; d < dim; d++) {
-      if (x[d] < w[base + d]) w[base + d] = x[d];
-      if (1 - x[d] < w[base + dim + d]) w[base + dim + d] = 1 - x[d];
+      if (x[d] < low[base + d]) low[base + d] = x[d];
+      if (x[d] > high[base + d]) high[base + d] = x[d];
     }
     art.norms[best] = normOf(art, best);
     art.lastUsed[best] = art.clock;
+    follow(art, best);
     return false;
   }
   let slot = art.count;
@@ -143,33 +176,40 @@ export function learnArt(art: ArtState, x: number[], best: number, rhoLow: numbe
     slot = 0;
     for (let j = 1; j < art.count; j++) if (art.lastUsed[j] < art.lastUsed[slot]) slot = j;
   }
-  const base = 2 * dim * slot;
+  const base = dim * slot;
   for (let d = 0; d < dim; d++) {
-    w[base + d] = x[d];
-    w[base + dim + d] = 1 - x[d];
+    low[base + d] = x[d];
+    high[base + d] = x[d];
   }
-  art.norms[slot] = normOf(art, slot);
+  art.norms[slot] = dim * UNIT;
   art.lastUsed[slot] = art.clock;
+  art.next[slot] = -1;
+  follow(art, slot);
   return !(best >= 0 && art.bestSim >= rhoLow);
 }
 
-/** Maps input dims [from, from+len) by f → a·f + b (a > 0) in every prototype (the range widened). */
+/** Records that prototype j learned the input after the previous one (the search hint). */
+function follow(art: ArtState, j: number): void {
+  if (art.last >= 0) art.next[art.last] = j;
+  art.last = j;
+}
+
+/** Maps inputs [from, from+len) by f → a·f + b (a > 0) in every prototype (the range widened). */
 export function rescaleArt(art: ArtState, from: number, len: number, a: number, b: number): void {
   const dim = art.dim;
-  const w = art.weights;
   for (let j = 0; j < art.count; j++) {
-    const base = 2 * dim * j;
-    for (let d = from; d < from + len; d++) {
-      w[base + d] = a * w[base + d] + b;
-      w[base + dim + d] = 1 - (a * (1 - w[base + dim + d]) + b);
+    const base = dim * j;
+    for (let d = base + from; d < base + from + len; d++) {
+      art.low[d] = toUnits(a * (art.low[d] / UNIT) + b);
+      art.high[d] = toUnits(a * (art.high[d] / UNIT) + b);
     }
     art.norms[j] = normOf(art, j);
   }
 }
 
 function normOf(art: ArtState, j: number): number {
-  const base = 2 * art.dim * j;
+  const base = art.dim * j;
   let sum = 0;
-  for (let d = 0; d < 2 * art.dim; d++) sum += art.weights[base + d];
+  for (let d = base; d < base + art.dim; d++) sum += art.low[d] + UNIT - art.high[d];
   return sum;
 }

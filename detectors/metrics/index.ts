@@ -1,3 +1,4 @@
+import { decodeState, encodeState } from './codec.js';
 import type { StepResult } from './types.js';
 import { createVigil, stepVigil, VIGIL_DEFAULTS, type VigilOptions, type VigilState } from './vigil.js';
 import { createZScore, stepZScore, ZSCORE_DEFAULTS, type ZScoreOptions, type ZScoreState } from './zscore.js';
@@ -5,8 +6,8 @@ import { createZScore, stepZScore, ZSCORE_DEFAULTS, type ZScoreOptions, type ZSc
 /**
  * Online metric anomaly detectors: pure, causal, per-series state machines.
  * `step` mutates the state in place and returns a result object owned by the state
- * (copy it if you keep it); the state is plain JSON data, so snapshot/restore are
- * JSON round trips.
+ * (copy it if you keep it); the state is JSON data plus typed arrays, which snapshots
+ * carry as base64 (`codec.ts`), so snapshot/restore are exact round trips.
  */
 export type { StepResult } from './types.js';
 
@@ -45,11 +46,11 @@ export function step(state: DetectorState, timestampMs: number, value: number): 
 }
 
 export function snapshot(state: DetectorState): string {
-  return JSON.stringify(state);
+  return encodeState(state);
 }
 
 export function restore(text: string): DetectorState {
-  const state = JSON.parse(text) as DetectorState;
+  const state = decodeState(text) as DetectorState;
   if (!isDetectorName(state?.kind)) throw new Error('not a detector snapshot');
   return state;
 }

@@ -10,20 +10,21 @@ import { DAY_MS } from './seasonal.js';
 export interface DailyRecurrence {
   slots: number;
   /** [slot × DAYS_KEPT + day % DAYS_KEPT]: the largest surprise in that slot on that day. */
-  maxima: number[];
+  maxima: Float64Array;
   /** The UTC day number each entry of `maxima` belongs to. */
-  days: number[];
+  days: Int32Array;
 }
 
 /** Today plus the two completed days that are compared. */
 const DAYS_KEPT = 3;
 
 export function createRecurrence(slots: number): DailyRecurrence {
-  return { slots, maxima: new Array<number>(slots * DAYS_KEPT).fill(0), days: new Array<number>(slots * DAYS_KEPT).fill(-DAYS_KEPT) };
+  return { slots, maxima: new Float64Array(slots * DAYS_KEPT), days: new Int32Array(slots * DAYS_KEPT).fill(-DAYS_KEPT) };
 }
 
-function slotOf(r: DailyRecurrence, timestampMs: number): number {
-  const phase = ((timestampMs % DAY_MS) + DAY_MS) % DAY_MS;
+/** Floored division rather than %: exact for integer ms, and far cheaper. */
+function slotOf(r: DailyRecurrence, timestampMs: number, day: number): number {
+  const phase = timestampMs - day * DAY_MS;
   return Math.min(r.slots - 1, Math.floor((phase / DAY_MS) * r.slots));
 }
 
@@ -33,7 +34,7 @@ function slotOf(r: DailyRecurrence, timestampMs: number): number {
  */
 export function recurringSurprise(r: DailyRecurrence, timestampMs: number): number {
   const day = Math.floor(timestampMs / DAY_MS);
-  const slot = slotOf(r, timestampMs);
+  const slot = slotOf(r, timestampMs, day);
   let yesterday = 0;
   let dayBefore = 0;
   for (let j = -1; j <= 1; j++) {
@@ -49,7 +50,7 @@ export function recurringSurprise(r: DailyRecurrence, timestampMs: number): numb
 
 export function learnRecurrence(r: DailyRecurrence, timestampMs: number, surprise: number): void {
   const day = Math.floor(timestampMs / DAY_MS);
-  const i = slotOf(r, timestampMs) * DAYS_KEPT + (((day % DAYS_KEPT) + DAYS_KEPT) % DAYS_KEPT);
+  const i = slotOf(r, timestampMs, day) * DAYS_KEPT + (((day % DAYS_KEPT) + DAYS_KEPT) % DAYS_KEPT);
   if (r.days[i] !== day) {
     r.days[i] = day;
     r.maxima[i] = surprise;

@@ -7,8 +7,10 @@
 export interface Seasonal {
   periodMs: number;
   buckets: number;
-  season: number[];
-  seen: number[];
+  /** Seasonal offset per bucket; NaN until the bucket is first seen. Float32: half the snapshot, ample precision for an offset. */
+  season: Float32Array;
+  /** The bucket of the current point (computed once per point). */
+  bucket: number;
   level: number;
   /** Updates made with a seen bucket; the predictor is trusted after a full period of them. */
   uses: number;
@@ -24,17 +26,18 @@ export const MAX_BUCKETS = 10_080;
 export function createSeasonal(periodMs: number, intervalMs: number, level: number): Seasonal | undefined {
   const buckets = Math.round(periodMs / intervalMs);
   if (buckets < 4 || buckets > MAX_BUCKETS) return undefined;
-  return { periodMs, buckets, season: new Array<number>(buckets).fill(0), seen: new Array<number>(buckets).fill(0), level, uses: 0, mae: 0, selErr: 0 };
+  return { periodMs, buckets, season: new Float32Array(buckets).fill(NaN), bucket: 0, level, uses: 0, mae: 0, selErr: 0 };
 }
 
-export function bucketOf(sea: Seasonal, timestampMs: number): number {
-  const phase = ((timestampMs % sea.periodMs) + sea.periodMs) % sea.periodMs;
-  return Math.min(sea.buckets - 1, Math.floor((phase / sea.periodMs) * sea.buckets));
+/** Sets the bucket of this timestamp (floored division: exact for integer ms, and far cheaper than %). */
+export function enterBucket(sea: Seasonal, timestampMs: number): void {
+  const phase = timestampMs - Math.floor(timestampMs / sea.periodMs) * sea.periodMs;
+  sea.bucket = Math.min(sea.buckets - 1, Math.floor((phase / sea.periodMs) * sea.buckets));
 }
 
-/** The prediction for this bucket, or NaN while the model is not yet trusted there. */
-export function seasonalPrediction(sea: Seasonal, bucket: number): number {
-  return sea.seen[bucket] === 0 || sea.uses < sea.buckets ? NaN : sea.level + sea.season[bucket];
+/** The prediction for the current bucket, or NaN while the model is not yet trusted there. */
+export function seasonalPrediction(sea: Seasonal): number {
+  return sea.uses < sea.buckets ? NaN : sea.level + sea.season[sea.bucket];
 }
 
 export interface SeasonalRates {
@@ -44,9 +47,9 @@ export interface SeasonalRates {
   selectAlpha: number;
 }
 
-export function updateSeasonal(sea: Seasonal, bucket: number, value: number, r: SeasonalRates): void {
-  if (sea.seen[bucket] === 0) {
-    sea.seen[bucket] = 1;
+export function updateSeasonal(sea: Seasonal, value: number, r: SeasonalRates): void {
+  const bucket = sea.bucket;
+  if (Number.isNaN(sea.season[bucket])) {
     sea.season[bucket] = value - sea.level;
     return;
   }

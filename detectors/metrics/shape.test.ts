@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeState, encodeState } from './codec.js';
 import { createShape, SHAPE_DEFAULTS, stepShape, type ShapeState } from './shape.js';
 import { daily, DAY_POINTS, makeSeries, seededRandom, type Fixture } from './test-fixtures.js';
 
@@ -49,13 +50,13 @@ describe('shape novelty detector: labelled synthetic fixtures', () => {
     expect(state.art.count).toBe(o.maxPrototypes);
   });
 
-  it('resumes from a JSON snapshot with identical scores', () => {
+  it('resumes from a snapshot with identical scores', () => {
     const f = makeSeries(3000, 26, (i) => daily(i) + (i >= 2500 ? 30 : 0));
     const whole = createShape(o);
     const scores = f.values.map((v) => stepShape(whole, o, v));
     let state = createShape(o);
     for (let i = 0; i < 1700; i++) stepShape(state, o, f.values[i]);
-    state = JSON.parse(JSON.stringify(state)) as ShapeState;
+    state = decodeState(encodeState(state)) as ShapeState;
     for (let i = 1700; i < 3000; i++) expect(stepShape(state, o, f.values[i])).toBe(scores[i]);
   });
 });

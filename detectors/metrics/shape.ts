@@ -1,4 +1,4 @@
-import { createArt, learnArt, matchArt, rescaleArt, resetArt, type ArtState } from './art.js';
+import { createArt, learnArt, matchArt, rescaleArt, resetArt, toUnits, type ArtState } from './art.js';
 
 /**
  * Shape novelty after ARTime (Hampton, NAB 2021): the recent window of a downsampled,
@@ -60,18 +60,18 @@ export interface ShapeState {
   lo: number;
   hi: number;
   /** Last `windowSteps` downsampled raw values (ring). */
-  ring: number[];
+  ring: Float64Array;
   ringHead: number;
-  /** Warm-up feature vectors (warmupSteps × dim), replayed once vigilance is fitted. */
-  warmup: number[];
+  /** Warm-up inputs (warmupSteps × dim), replayed once vigilance is fitted, then dropped. */
+  warmup: Uint16Array;
   art: ArtState;
   rhoLow: number;
   rhoHigh: number;
   simSum: number;
   simCount: number;
   /** Recent similarities (half a warm-up) and recent (rhoHigh − similarity) (a warm-up). */
-  simRing: number[];
-  diffRing: number[];
+  simRing: Float64Array;
+  diffRing: Float64Array;
   lastAnomalyStep: number;
   lastAnomalySim: number;
   anomalySimSum: number;
@@ -79,10 +79,10 @@ export interface ShapeState {
   lastRhoUpdateStep: number;
   maskAfterCategory: boolean;
   stepsSinceNewCluster: number;
-  features: number[];
-  /** Warm-up replay buffer (one feature vector). */
-  input: number[];
-  scratch: number[];
+  features: Float64Array;
+  /** The features quantised for ART (UNITs). */
+  input: Uint16Array;
+  scratch: Float64Array;
 }
 
 export function createShape(o: ShapeOptions): ShapeState {
@@ -98,16 +98,16 @@ export function createShape(o: ShapeOptions): ShapeState {
     median: 0,
     lo: 0,
     hi: 0,
-    ring: new Array<number>(o.windowSteps).fill(0),
+    ring: new Float64Array(o.windowSteps),
     ringHead: 0,
-    warmup: new Array<number>(o.warmupSteps * dim).fill(0),
+    warmup: new Uint16Array(o.warmupSteps * dim),
     art: createArt(o.maxPrototypes, dim, o.windowSteps * 2 - 1),
     rhoLow: o.initialRho,
     rhoHigh: o.initialRho,
     simSum: 0,
     simCount: 0,
-    simRing: new Array<number>((o.warmupSteps >> 1) + 1).fill(1),
-    diffRing: new Array<number>(o.warmupSteps + 1).fill(0),
+    simRing: new Float64Array((o.warmupSteps >> 1) + 1).fill(1),
+    diffRing: new Float64Array(o.warmupSteps + 1),
     lastAnomalyStep: -1e9,
     lastAnomalySim: 0,
     anomalySimSum: 0,
@@ -115,9 +115,9 @@ export function createShape(o: ShapeOptions): ShapeState {
     lastRhoUpdateStep: 0,
     maskAfterCategory: false,
     stepsSinceNewCluster: 0,
-    features: new Array<number>(dim).fill(0),
-    input: new Array<number>(dim).fill(0),
-    scratch: new Array<number>(o.windowSteps).fill(0),
+    features: new Float64Array(dim),
+    input: new Uint16Array(dim),
+    scratch: new Float64Array(o.windowSteps),
   };
 }
 
@@ -138,7 +138,7 @@ function expandRange(s: ShapeState, o: ShapeOptions, v: number): void {
 }
 
 /** Orthonormal multi-level Haar transform of a (power-of-two) window, in place. */
-function haar(x: number[], tmp: number[], len: number): void {
+function haar(x: Float64Array, tmp: Float64Array, len: number): void {
   for (let n = len; n > 1; n >>= 1) {
     const half = n >> 1;
     for (let i = 0; i < half; i++) {
@@ -150,31 +150,31 @@ function haar(x: number[], tmp: number[], len: number): void {
 }
 
 /** Min-max scales x[from, from+len) to [0, 1] (constant → 0). */
-function unitScale(x: number[], from: number, len: number): void {
+function unitScale(x: Float64Array, from: number, len: number): void {
   let mn = Infinity;
   let mx = -Infinity;
   for (let i = from; i < from + len; i++) {
     if (x[i] < mn) mn = x[i];
     if (x[i] > mx) mx = x[i];
   }
-  const r = mx - mn;
-  for (let i = from; i < from + len; i++) x[i] = r > 0 ? (x[i] - mn) / r : 0;
+  const inv = mx > mn ? 1 / (mx - mn) : 0;
+  for (let i = from; i < from + len; i++) x[i] = (x[i] - mn) * inv;
 }
 
-/** Features of the current window: [Haar of its shape | its levels], levels last-in-time last. */
+/** Features of the current window: [Haar of its shape | its levels], levels last-in-time last; quantised into `input`. */
 function extractFeatures(s: ShapeState, o: ShapeOptions): void {
   const w = o.windowSteps;
   const f = s.features;
   const span = s.hi - s.lo;
-  for (let k = 0; k < w; k++) {
-    const raw = s.ring[(s.ringHead + k) % w];
-    const level = span > 0 ? (raw - s.lo) / span : 0;
+  for (let k = 0, r = s.ringHead; k < w; k++, r = r + 1 === w ? 0 : r + 1) {
+    const level = span > 0 ? (s.ring[r] - s.lo) / span : 0;
     f[w + k] = level;
     f[k] = level;
   }
   unitScale(f, 0, w);
   haar(f, s.scratch, w);
   unitScale(f, 0, w);
+  for (let d = 0; d < f.length; d++) s.input[d] = toUnits(f[d]);
 }
 
 /** Downsamples one block: its mean, or its extreme when that departs from the trend (a spike). */
@@ -216,12 +216,11 @@ export function stepShape(s: ShapeState, o: ShapeOptions, value: number): number
   extractFeatures(s, o);
   const i = s.steps - o.windowSteps; // index of this full window
   if (i < o.warmupSteps) {
-    const dim = s.features.length;
-    for (let d = 0; d < dim; d++) s.warmup[i * dim + d] = s.features[d];
+    s.warmup.set(s.input, i * s.input.length);
     if (i === o.warmupSteps - 1) fitVigilance(s, o);
     return 0;
   }
-  return detect(s, o, s.features, i, true);
+  return detect(s, o, s.input, i, true);
 }
 
 /**
@@ -229,12 +228,11 @@ export function stepShape(s: ShapeState, o: ShapeOptions, value: number): number
  * initial vigilance, use it as both bounds, and replay the warm-up through a fresh ART.
  */
 function fitVigilance(s: ShapeState, o: ShapeOptions): void {
-  const dim = s.features.length;
-  const x = s.input;
+  const dim = s.input.length;
   let sum = 0;
   let count = 0;
   for (let i = 0; i < o.warmupSteps; i++) {
-    for (let d = 0; d < dim; d++) x[d] = s.warmup[i * dim + d];
+    const x = s.warmup.subarray(i * dim, (i + 1) * dim);
     const m = matchArt(s.art, x);
     learnArt(s.art, x, m, o.initialRho, o.initialRho);
     if (i >= o.warmupSteps >> 1) {
@@ -246,13 +244,11 @@ function fitVigilance(s: ShapeState, o: ShapeOptions): void {
   resetArt(s.art);
   s.rhoLow = rho;
   s.rhoHigh = rho;
-  for (let i = 0; i < o.warmupSteps; i++) {
-    for (let d = 0; d < dim; d++) x[d] = s.warmup[i * dim + d];
-    detect(s, o, x, i, false);
-  }
+  for (let i = 0; i < o.warmupSteps; i++) detect(s, o, s.warmup.subarray(i * dim, (i + 1) * dim), i, false);
+  s.warmup = new Uint16Array(0);
 }
 
-function detect(s: ShapeState, o: ShapeOptions, x: number[], i: number, scoring: boolean): number {
+function detect(s: ShapeState, o: ShapeOptions, x: Uint16Array, i: number, scoring: boolean): number {
   const art = s.art;
   const sinceAnomaly = i - s.lastAnomalyStep;
   const updateAfterAnomaly = sinceAnomaly === o.maskSteps;

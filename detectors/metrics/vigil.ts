@@ -1,6 +1,6 @@
 import { gammaTailSurprise } from './math.js';
 import { createNovelty, stepNovelty, type NoveltyOptions, type NoveltyState } from './novelty.js';
-import { bucketOf, createSeasonal, DAY_MS, seasonalPrediction, updateSeasonal, type Seasonal } from './seasonal.js';
+import { createSeasonal, DAY_MS, enterBucket, seasonalPrediction, updateSeasonal, type Seasonal } from './seasonal.js';
 import { createShape, SHAPE_DEFAULTS, stepShape, type ShapeOptions, type ShapeState } from './shape.js';
 import { createRecurrence, learnRecurrence, recurringSurprise, type DailyRecurrence } from './recurrence.js';
 import { emptyResult, type StepResult } from './types.js';
@@ -90,7 +90,7 @@ export interface VigilState {
   options: VigilOptions;
   n: number;
   lastTs: number;
-  deltas: number[];
+  deltas: Float64Array;
   nDeltas: number;
   intervalMs: number;
   min: number;
@@ -99,9 +99,9 @@ export interface VigilState {
   levelMae: number;
   levelSelErr: number;
   seasonals: Seasonal[];
-  zRing: number[];
+  zRing: Float64Array;
   zHead: number;
-  zSums: number[];
+  zSums: Float64Array;
   record: number;
   recurrence: DailyRecurrence;
   novelty: NoveltyState;
@@ -126,7 +126,7 @@ export function createVigil(options: Partial<VigilOptions> = {}): VigilState {
     options: o,
     n: 0,
     lastTs: 0,
-    deltas: new Array<number>(INTERVAL_SAMPLES).fill(0),
+    deltas: new Float64Array(INTERVAL_SAMPLES),
     nDeltas: 0,
     intervalMs: 0,
     min: 0,
@@ -135,9 +135,9 @@ export function createVigil(options: Partial<VigilOptions> = {}): VigilState {
     levelMae: 0,
     levelSelErr: 0,
     seasonals: [],
-    zRing: new Array<number>(Math.max(...o.windows)).fill(0),
+    zRing: new Float64Array(Math.max(...o.windows)),
     zHead: 0,
-    zSums: new Array<number>(o.windows.length).fill(0),
+    zSums: new Float64Array(o.windows.length),
     record: 0,
     recurrence: createRecurrence(o.recurrenceSlots),
     novelty: createNovelty(o.novelty),
@@ -157,7 +157,7 @@ function learnInterval(s: VigilState, timestampMs: number): void {
   if (delta <= 0) return;
   s.deltas[s.nDeltas++] = delta;
   if (s.nDeltas < INTERVAL_SAMPLES) return;
-  const sorted = s.deltas.slice().sort((a, b) => a - b);
+  const sorted = s.deltas.slice().sort();
   s.intervalMs = sorted[INTERVAL_SAMPLES >> 1];
   for (const periodMs of [DAY_MS, 7 * DAY_MS]) {
     const sea = createSeasonal(periodMs, s.intervalMs, s.level);
@@ -208,7 +208,8 @@ export function stepVigil(s: VigilState, timestampMs: number, value: number): St
   let bestErr = s.levelSelErr;
   for (let i = 0; i < s.seasonals.length; i++) {
     const sea = s.seasonals[i];
-    const p = seasonalPrediction(sea, bucketOf(sea, timestampMs));
+    enterBucket(sea, timestampMs);
+    const p = seasonalPrediction(sea);
     if (!Number.isNaN(p) && sea.selErr < bestErr * 0.9) {
       pred = p;
       mae = sea.mae;
@@ -225,10 +226,7 @@ export function stepVigil(s: VigilState, timestampMs: number, value: number): St
   s.levelMae += o.maeAlpha * (eLevel - s.levelMae);
   s.levelSelErr += o.selectAlpha * (eLevel - s.levelSelErr);
   s.level += o.levelAlpha * (value - s.level);
-  for (let i = 0; i < s.seasonals.length; i++) {
-    const sea = s.seasonals[i];
-    updateSeasonal(sea, bucketOf(sea, timestampMs), value, o);
-  }
+  for (let i = 0; i < s.seasonals.length; i++) updateSeasonal(s.seasonals[i], value, o);
 
   const surprise = Math.min(o.surpriseCap, windowSurprise(s, z));
   s.noveltyRecent = Math.max(s.noveltyRecent * o.noveltyDecay, novelty);
