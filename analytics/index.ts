@@ -3,5 +3,5 @@ export { ChdbStore, type RawInsertFormat, type RawResult } from './chdb-store.js
 export { ClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.js';
 export { migrate, type MigrationResult } from './migrate.js';
 export { MIGRATIONS, type Migration, type SchemaOptions } from './migrations/index.js';
-export { openStore, type StoreConfig } from './open-store.js';
+export { openStore, serverCredentials, type StoreConfig } from './open-store.js';
 export * as queries from './queries/index.js';

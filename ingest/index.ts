@@ -5,6 +5,8 @@ export { createEmbeddedBus, type EmbeddedBusOptions } from './embedded-bus.js';
 export { IngestPipeline, QueueFullError, type NormaliseStage, TOPICS, countRows, encodeEnvelope, envelopeRows, type EncodedRows, type IngestEnvelope, type Signal } from './pipeline.js';
 export * from './decode/index.js';
 export { createStoreWriter, type StoreWriterOptions } from './writer.js';
+export { envelopeCodec } from './envelope-codec.js';
+export { KafkaBus, DEAD_LETTER_REASON_HEADER, DEAD_LETTER_SOURCE_HEADER, MESSAGE_ID_HEADER, type KafkaBusOptions, type PartitionLag } from './bus/kafka-bus.js';
 export { registerReceivers, type IngestLimits } from './receivers/index.js';
 export * from './rows.js';
 export { LogTemplateStage, type NewTemplate } from './normalise/log-templates.js';

@@ -7,7 +7,7 @@ export const CONFIG_FLAGS: Record<string, FlagSpec & { key?: ConfigKey }> = {
   config: { type: 'string', value: 'FILE', description: 'YAML or JSON config file' },
   'data-dir': { type: 'string', value: 'DIR', description: 'chDB data directory', key: 'store.dataDir' },
   store: { type: 'string', value: 'chdb|clickhouse', description: 'Store kind', key: 'store.kind' },
-  'clickhouse-url': { type: 'string', value: 'URL', description: 'ClickHouse server URL (with --store clickhouse)', key: 'store.url' },
+  'clickhouse-url': { type: 'string', value: 'URL', description: 'ClickHouse server URL, http://user:password@host:8123 (with --store clickhouse or a scale-out role)', key: 'store.url' },
   'clickhouse-user': { type: 'string', value: 'USER', description: 'ClickHouse user', key: 'store.user' },
   'clickhouse-database': { type: 'string', value: 'DB', description: 'ClickHouse database', key: 'store.database' },
   'ttl-days': { type: 'number', value: 'N', description: 'Days to keep telemetry (0 = forever)', key: 'store.ttlDays' },
@@ -17,6 +17,14 @@ export const CONFIG_FLAGS: Record<string, FlagSpec & { key?: ConfigKey }> = {
 export const SERVER_FLAGS: Record<string, FlagSpec & { key?: ConfigKey }> = {
   host: { type: 'string', value: 'HOST', description: 'Address to bind', key: 'server.host' },
   port: { type: 'number', value: 'PORT', description: 'HTTP port (0 = any free port)', key: 'server.port' },
+};
+
+/** Scale-out roles (vigil start --role …). */
+export const ROLE_FLAGS: Record<string, FlagSpec & { key?: ConfigKey }> = {
+  role: { type: 'string', value: 'all|gateway|writer|store', description: 'What this process runs (default all: embedded, one process)', key: 'role' },
+  'kafka-brokers': { type: 'string', value: 'HOST:PORT,…', description: 'Kafka bootstrap brokers (gateway, writer)', key: 'kafka.brokers' },
+  'internal-token': { type: 'string', value: 'TOKEN', description: 'Internal token of user vigil on the ClickHouse HTTP interface (store); prefer VIGIL_AUTH_INTERNAL_TOKEN', key: 'auth.internalToken' },
+  'clickhouse-port': { type: 'number', value: 'PORT', description: 'Port of the ClickHouse HTTP interface (store role; 0 = any free port)', key: 'clickhouse.port' },
 };
 
 /** Loads configuration: defaults < --config file < VIGIL_* env < these flags. */

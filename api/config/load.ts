@@ -23,9 +23,9 @@ export function loadConfig(sources: ConfigSources = {}): FlatConfig {
     }
   }
   const env = sources.env ?? {};
-  for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
-    const raw = env[envName(key)];
-    if (raw !== undefined && raw !== '') values[key] = coerce(key, spec, raw, envName(key));
+  for (const [key, spec] of Object.entries(CONFIG_KEYS) as Array<[string, KeySpec]>) {
+    const name = [envName(key), ...(spec.envAliases ?? [])].find((n) => env[n] !== undefined && env[n] !== '');
+    if (name) values[key] = coerce(key, spec, env[name], name);
   }
   for (const [key, raw] of Object.entries(sources.overrides ?? {})) {
     if (raw === undefined) continue;
@@ -40,9 +40,22 @@ export function redactedConfig(config: FlatConfig): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     const spec: KeySpec = CONFIG_KEYS[key as ConfigKey];
-    out[key] = spec.secret && value ? '[redacted]' : value;
+    out[key] = spec.secret && value ? '[redacted]' : typeof value === 'string' ? redactUrlPassword(value) : value;
   }
   return out;
+}
+
+/** `http://user:secret@host` → `http://user:[redacted]@host`; anything else unchanged. */
+export function redactUrlPassword(value: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(value)) return value;
+  try {
+    const url = new URL(value);
+    if (!url.password) return value;
+    url.password = 'redacted';
+    return url.toString().replace(':redacted@', ':[redacted]@');
+  } catch {
+    return value;
+  }
 }
 
 function readFile(path: string): unknown {

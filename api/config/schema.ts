@@ -14,6 +14,8 @@ export interface KeySpec {
   max?: number;
   /** Never printed or logged; read it from the environment or a file. */
   secret?: boolean;
+  /** Other environment variables that set this key (the key's own name wins when both are set). */
+  envAliases?: readonly string[];
 }
 
 export const CONFIG_KEYS = {
@@ -21,7 +23,7 @@ export const CONFIG_KEYS = {
   'server.port': { type: 'integer', default: 4318, min: 0, max: 65535, description: 'HTTP port (4318 is the OTLP/HTTP default; 0 picks a free port).' },
   'store.kind': { type: 'enum', default: 'chdb', values: ['chdb', 'clickhouse'], description: 'Embedded ClickHouse (chDB) or a ClickHouse server.' },
   'store.dataDir': { type: 'string', default: './vigil-data', description: 'chDB data directory (embedded store).' },
-  'store.url': { type: 'string', default: 'http://127.0.0.1:8123', description: 'ClickHouse server URL (store.kind=clickhouse).' },
+  'store.url': { type: 'string', default: 'http://127.0.0.1:8123', envAliases: ['VIGIL_CLICKHOUSE_URL'], description: 'ClickHouse server URL (store.kind=clickhouse; every role but all and store); user and password may be given in it (http://user:password@host:8123). Also VIGIL_CLICKHOUSE_URL.' },
   'store.user': { type: 'string', default: 'default', description: 'ClickHouse user.' },
   'store.password': { type: 'string', default: '', secret: true, description: 'ClickHouse password (use VIGIL_STORE_PASSWORD).' },
   'store.database': { type: 'string', default: 'vigil', description: 'ClickHouse database, created when missing.' },
@@ -51,6 +53,14 @@ export const CONFIG_KEYS = {
   'detect.snapshotIntervalSeconds': { type: 'integer', default: 300, min: 1, description: 'How often changed detector states are checkpointed to the store (also on eviction and shutdown).' },
   'server.sseHeartbeatSeconds': { type: 'integer', default: 15, min: 1, description: 'Heartbeat comment interval on Server-Sent Events streams.' },
   'server.sseMaxBufferedEvents': { type: 'integer', default: 1000, min: 1, description: 'Events buffered for a slow SSE client before it is disconnected.' },
+  role: { type: 'enum', default: 'all', values: ['all', 'gateway', 'writer', 'store'], description: 'What this process runs: all (embedded, one process), gateway (receivers → Kafka), writer (Kafka → ClickHouse), store (embedded engine served over the ClickHouse HTTP interface).' },
+  'kafka.brokers': { type: 'string', default: '', description: 'Kafka bootstrap brokers, host:port,… (gateway and writer roles).' },
+  'kafka.topicPartitions': { type: 'integer', default: 6, min: 1, description: 'Partitions of the vigil.* topics when Vigil creates them (the most writers that share one topic\'s load).' },
+  'kafka.replicationFactor': { type: 'integer', default: -1, min: -1, description: 'Replicas of the vigil.* topics when Vigil creates them (-1: the broker\'s default.replication.factor).' },
+  'kafka.publishTimeoutMs': { type: 'integer', default: 10000, min: 100, description: 'How long a gateway waits for Kafka to acknowledge a batch before answering 503 with Retry-After.' },
+  'kafka.writerGroupId': { type: 'string', default: 'vigil-writer', description: 'Consumer group prefix of the writers (one group per topic: <prefix>.<signal>).' },
+  'clickhouse.port': { type: 'integer', default: 8123, min: 0, max: 65535, description: 'Port of the ClickHouse HTTP interface the store role serves (0 picks a free port).' },
+  'auth.internalToken': { type: 'string', default: '', secret: true, description: 'Token of the internal user vigil on the ClickHouse HTTP interface (store role; use VIGIL_AUTH_INTERNAL_TOKEN).' },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

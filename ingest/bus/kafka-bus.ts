@@ -44,6 +44,21 @@ export interface KafkaBusOptions<T> {
     /** How long `subscribe` waits for the group join. Default 60 s. */
     joinTimeoutMs?: number;
   };
+  /**
+   * Where messages the codec cannot decode go (raw key, value and headers, plus a reason
+   * header), so one poison message does not stop its partition. Without it such a batch is
+   * redelivered forever.
+   */
+  deadLetterTopic?: string;
+  /**
+   * Redelivered batches keep their boundaries (and so their dedup tokens), even on another
+   * member after a crash: before `onBatch`, the batch's range is committed as metadata at its
+   * first offset (`vigil-pending:<first>-<last>`), and whoever reads the partition next replays
+   * exactly that range first. Costs one offset commit per batch. Default false.
+   */
+  stableBatches?: boolean;
+  /** Told about each message moved to the dead-letter topic. */
+  onDeadLetter?: (info: { topic: string; partition: number; offset: string; reason: string }) => void;
   /** Told about each failed delivery of a batch (it is delivered again). */
   onDeliveryError?: (error: unknown, ctx: BatchContext, groupId: string) => void;
   logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
@@ -51,6 +66,23 @@ export interface KafkaBusOptions<T> {
 
 /** Header carrying BusMessage.id, so dedup and tracing survive the broker. */
 export const MESSAGE_ID_HEADER = 'vigil-message-id';
+/** Headers a dead-lettered message gets: why it was refused, and where it came from (`topic/partition@offset`). */
+export const DEAD_LETTER_REASON_HEADER = 'vigil-deadletter-reason';
+export const DEAD_LETTER_SOURCE_HEADER = 'vigil-deadletter-source';
+
+/** Offset-commit metadata of a batch in progress (stableBatches). */
+const PENDING_PREFIX = 'vigil-pending:';
+
+/** How far a consumer group is behind on one partition. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** Next offset the group will read (-1: nothing committed yet). */
+  committed: string;
+  /** The partition's high watermark. */
+  high: string;
+  lag: number;
+}
 
 interface PendingSend {
   topic: string;
@@ -139,13 +171,23 @@ export class KafkaBus<T> implements Bus<T> {
       bytes += value.length;
       return { key: m.key, value, headers: { [MESSAGE_ID_HEADER]: m.id } };
     });
+    let pending: PendingSend | undefined;
     const sent = new Promise<void>((resolve, reject) => {
-      this.sendQueue.push({ topic, records, bytes, resolve, reject });
+      pending = { topic, records, bytes, resolve, reject };
+      this.sendQueue.push(pending);
       void this.drainSendQueue();
-    }).finally(() => {
-      this.pendingMessages -= messages.length;
     });
-    await withTimeout(sent, this.options.publishTimeoutMs ?? 30_000, `publish to ${topic} not acknowledged`);
+    try {
+      await withTimeout(sent, this.options.publishTimeoutMs ?? 30_000, `publish to ${topic} not acknowledged`);
+    } catch (err) {
+      // Timed out while still queued (e.g. the broker is down): it is never sent, so a client
+      // that retries after the error does not get its records stored twice.
+      const queued = this.sendQueue.indexOf(pending!);
+      if (queued >= 0) this.sendQueue.splice(queued, 1);
+      throw err;
+    } finally {
+      this.pendingMessages -= messages.length;
+    }
   }
 
   /**
@@ -193,9 +235,11 @@ export class KafkaBus<T> implements Bus<T> {
       maxWaitTimeInMs: tuning.maxWaitTimeMs ?? 5_000,
       allowAutoTopicCreation: false,
     });
+    // Partitions whose pending range (stableBatches) was looked up since the last group join.
+    const checked = new Set<string>();
     const joined = new Promise<void>((resolve) => {
-      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
-        off();
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        checked.clear();
         resolve();
       });
     });
@@ -205,7 +249,7 @@ export class KafkaBus<T> implements Bus<T> {
       await consumer.run({
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: tuning.partitionsConsumedConcurrently ?? 1,
-        eachBatch: (payload) => this.handleBatch(options, payload),
+        eachBatch: (payload) => this.handleBatch(options, payload, checked),
       });
       const joinTimeoutMs = tuning.joinTimeoutMs ?? 60_000;
       await withTimeout(joined, joinTimeoutMs, `group ${options.groupId} did not join`);
@@ -227,20 +271,47 @@ export class KafkaBus<T> implements Bus<T> {
     ]);
   }
 
-  private async handleBatch(options: SubscribeOptions<T>, payload: EachBatchPayload): Promise<void> {
+  private async handleBatch(options: SubscribeOptions<T>, payload: EachBatchPayload, checked: Set<string>): Promise<void> {
     const { batch, heartbeat, isRunning, isStale } = payload;
     if (batch.messages.length === 0) return;
+    let messages = batch.messages;
     const ctx: BatchContext = {
       topic: batch.topic,
       partition: batch.partition,
-      firstOffset: batch.messages[0].offset,
-      lastOffset: batch.messages[batch.messages.length - 1].offset,
+      firstOffset: messages[0].offset,
+      lastOffset: messages[messages.length - 1].offset,
     };
+    const stable = this.options.stableBatches === true;
+    const partitionKey = `${batch.topic}/${batch.partition}`;
+    if (stable && !checked.has(partitionKey)) {
+      const pending = await this.pendingRange(options.groupId, batch.topic, batch.partition);
+      checked.add(partitionKey);
+      // Replay exactly the range a previous reader had started on, under its token. (A fetch
+      // shorter than that range cannot: it goes as it is, at-least-once.)
+      if (pending && pending.first === ctx.firstOffset && BigInt(pending.last) <= BigInt(ctx.lastOffset)) {
+        messages = messages.filter((m) => BigInt(m.offset) <= BigInt(pending.last));
+        ctx.firstOffset = pending.first;
+        ctx.lastOffset = pending.last;
+      }
+    }
+    const { decoded, poison } = this.decodeAll(batch.topic, batch.partition, messages);
+    let deadLettered = poison.length === 0;
+    let announced = !stable;
     for (let attempt = 1; ; attempt++) {
       // Not ours any more (stopping, rebalanced or sought): leave it uncommitted for the next owner.
       if (!isRunning() || isStale()) return;
       try {
-        await options.onBatch(this.decodeAll(batch.topic, batch.partition, batch.messages), { ...ctx });
+        if (!announced) {
+          await payload.commitOffsetsIfNecessary({
+            topics: [{ topic: ctx.topic, partitions: [{ partition: ctx.partition, offset: ctx.firstOffset, metadata: `${PENDING_PREFIX}${ctx.firstOffset}-${ctx.lastOffset}` } as { partition: number; offset: string }] }],
+          });
+          announced = true;
+        }
+        if (!deadLettered) {
+          await this.deadLetter(ctx, poison);
+          deadLettered = true;
+        }
+        if (decoded.length > 0) await options.onBatch(decoded, { ...ctx });
         break;
       } catch (err) {
         this.reportDeliveryError(err, ctx, options.groupId);
@@ -255,16 +326,74 @@ export class KafkaBus<T> implements Bus<T> {
     });
   }
 
-  private decodeAll(topic: string, partition: number, messages: KafkaMessage[]): BusMessage<T>[] {
-    return messages.map((m) => {
-      if (m.value === null) throw new Error(`message without value at ${topic}/${partition}@${m.offset}`);
+  /** The range a reader announced and may not have finished (stableBatches), from the group's committed metadata. */
+  private async pendingRange(groupId: string, topic: string, partition: number): Promise<{ first: string; last: string } | undefined> {
+    const admin = await this.connectedAdmin();
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const committed = offsets?.partitions.find((p) => p.partition === partition);
+    const m = committed?.metadata ? new RegExp(`^${PENDING_PREFIX}(\\d+)-(\\d+)$`).exec(committed.metadata) : null;
+    if (!m || m[1] !== committed!.offset) return undefined;
+    return { first: m[1], last: m[2] };
+  }
+
+  /** Decodes a batch; what the codec refuses is poison (dead-lettered when a topic is configured, else redelivered). */
+  private decodeAll(topic: string, partition: number, messages: KafkaMessage[]): { decoded: BusMessage<T>[]; poison: Array<{ message: KafkaMessage; reason: string }> } {
+    const decoded: BusMessage<T>[] = [];
+    const poison: Array<{ message: KafkaMessage; reason: string }> = [];
+    for (const m of messages) {
       const id = m.headers?.[MESSAGE_ID_HEADER];
-      return {
-        key: m.key?.toString('utf8') ?? '',
-        id: id === undefined ? `${topic}/${partition}/${m.offset}` : String(id),
-        value: this.options.codec.decode(m.value),
-      };
+      try {
+        if (m.value === null) throw new Error('message without value');
+        decoded.push({
+          key: m.key?.toString('utf8') ?? '',
+          id: id === undefined ? `${topic}/${partition}/${m.offset}` : String(id),
+          value: this.options.codec.decode(m.value),
+        });
+      } catch (err) {
+        const reason = `undecodable at ${topic}/${partition}@${m.offset}: ${err instanceof Error ? err.message : String(err)}`;
+        if (!this.options.deadLetterTopic) throw new Error(reason);
+        poison.push({ message: m, reason });
+      }
+    }
+    return { decoded, poison };
+  }
+
+  /** Publishes poison messages as they came (key, value, headers) with a reason, acked by all in-sync replicas. */
+  private async deadLetter(ctx: BatchContext, poison: Array<{ message: KafkaMessage; reason: string }>): Promise<void> {
+    const producer = await this.connectedProducer();
+    await producer.send({
+      topic: this.options.deadLetterTopic!,
+      acks: -1,
+      messages: poison.map(({ message, reason }) => ({
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...message.headers,
+          [DEAD_LETTER_REASON_HEADER]: reason,
+          [DEAD_LETTER_SOURCE_HEADER]: `${ctx.topic}/${ctx.partition}@${message.offset}`,
+        },
+      })),
     });
+    for (const { message, reason } of poison) {
+      try {
+        this.options.onDeadLetter?.({ topic: ctx.topic, partition: ctx.partition, offset: message.offset, reason });
+      } catch {
+        // A failing hook must not undo the move.
+      }
+    }
+  }
+
+  /** Per-partition lag of a consumer group on a topic: high watermark minus committed offset. */
+  async consumerLag(groupId: string, topic: string): Promise<PartitionLag[]> {
+    const admin = await this.connectedAdmin();
+    const [[committed], highs] = await Promise.all([admin.fetchOffsets({ groupId, topics: [topic] }), admin.fetchTopicOffsets(topic)]);
+    const committedBy = new Map(committed?.partitions.map((p) => [p.partition, p.offset]) ?? []);
+    return highs.map((h) => {
+      const at = committedBy.get(h.partition) ?? '-1';
+      // Nothing committed: the group starts from the beginning (fromBeginning), so all retained data is lag.
+      const from = BigInt(at) < 0n ? BigInt(h.low) : BigInt(at);
+      return { topic, partition: h.partition, committed: at, high: h.high, lag: Number(BigInt(h.high) - from) };
+    }).sort((a, b) => a.partition - b.partition);
   }
 
   private redeliveryBackoffMs(attempt: number): number {

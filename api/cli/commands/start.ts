@@ -1,15 +1,20 @@
 import { resolve } from 'node:path';
-import { redactedConfig } from '../../config/load.js';
+import { redactedConfig, redactUrlPassword } from '../../config/load.js';
+import type { FlatConfig } from '../../config/schema.js';
+import type { Logger } from '../../logger.js';
 import type { Command } from '../command.js';
-import { CONFIG_FLAGS, configFromFlags, SERVER_FLAGS } from '../config-flags.js';
+import { CONFIG_FLAGS, configFromFlags, ROLE_FLAGS, SERVER_FLAGS } from '../config-flags.js';
 
-const flags = { ...CONFIG_FLAGS, ...SERVER_FLAGS };
+const flags = { ...CONFIG_FLAGS, ...SERVER_FLAGS, ...ROLE_FLAGS };
 
 const start: Command = {
   path: ['start'],
   summary: 'Start Vigil (embedded store by default): receivers, API and UI on one port',
   details: `Applies schema migrations, then serves OTLP/HTTP (/v1/logs, /v1/traces, /v1/metrics),
 Prometheus remote write (/api/v1/write), CloudEvents (/v1/events) and the API (/api/v1/...).
+--role picks a scale-out role instead: gateway (receivers → Kafka), writer (Kafka → ClickHouse
+at --clickhouse-url http://user:password@host:8123), store (embedded engine served over the
+ClickHouse HTTP interface on --clickhouse-port for user vigil with --internal-token).
 Configuration: defaults < --config file < VIGIL_* environment < flags. SIGINT/SIGTERM stop it
 gracefully (in-flight requests are answered first).`,
   flags,
@@ -19,8 +24,9 @@ gracefully (in-flight requests are answered first).`,
     const { createLogger } = await import('../../logger.js');
     const logger = createLogger(config['log.level']);
     logger.info({ config: redactedConfig(config) }, 'starting vigil');
+    if (config.role !== 'all') return runRole(config, logger, ctx.stdout);
     const vigil = await startVigil(config, logger);
-    const where = config['store.kind'] === 'chdb' ? `chDB data in ${resolve(config['store.dataDir'])}` : `ClickHouse at ${config['store.url']} (database ${config['store.database']})`;
+    const where = config['store.kind'] === 'chdb' ? `chDB data in ${resolve(config['store.dataDir'])}` : `ClickHouse at ${redactUrlPassword(config['store.url'])} (database ${config['store.database']})`;
     ctx.stdout.write(
       [
         `Vigil listening on ${vigil.url}`,
@@ -30,19 +36,32 @@ gracefully (in-flight requests are answered first).`,
         '',
       ].join('\n'),
     );
-    await new Promise<void>((resolveStop) => {
-      const stop = (signal: string) => {
-        logger.info({ signal }, 'stopping vigil');
-        vigil.close().then(resolveStop, (err) => {
-          logger.error({ err }, 'error while stopping');
-          resolveStop();
-        });
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
+    await untilSignal(logger, () => vigil.close());
     return 0;
   },
 };
+
+async function runRole(config: FlatConfig, logger: Logger, stdout: NodeJS.WritableStream): Promise<number> {
+  const { startRole } = await import('../../roles/index.js');
+  const role = await startRole(config, logger);
+  stdout.write([`Vigil listening on ${role.url}`, ...role.banner, ''].join('\n'));
+  await untilSignal(logger, () => role.close());
+  return 0;
+}
+
+/** Waits for SIGINT/SIGTERM, then closes gracefully (in-flight work finishes first). */
+function untilSignal(logger: Logger, close: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolveStop) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'stopping vigil');
+      close().then(resolveStop, (err) => {
+        logger.error({ err }, 'error while stopping');
+        resolveStop();
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
 
 export default start;
