@@ -33,3 +33,13 @@ export function gammaTailSurprise(k: number, s: number): number {
   }
   return Math.max(0, s - Math.log(sum));
 }
+
+/**
+ * ⌊a / b⌋ for an integer |a| < 2^53 and b > 0, given inv = 1 / b: a multiplication and a
+ * correction instead of a division (the rounded product is off by at most one).
+ */
+export function floorDiv(a: number, b: number, inv: number): number {
+  const q = Math.floor(a * inv);
+  const r = a - q * b;
+  return r < 0 ? q - 1 : r >= b ? q + 1 : q;
+}

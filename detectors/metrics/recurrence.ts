@@ -1,3 +1,4 @@
+import { floorDiv } from './math.js';
 import { DAY_MS } from './seasonal.js';
 
 /**
@@ -22,10 +23,12 @@ export function createRecurrence(slots: number): DailyRecurrence {
   return { slots, maxima: new Float64Array(slots * DAYS_KEPT), days: new Int32Array(slots * DAYS_KEPT).fill(-DAYS_KEPT) };
 }
 
-/** Floored division rather than %: exact for integer ms, and far cheaper. */
+const PER_DAY_MS = 1 / DAY_MS;
+
+/** ⌊phase × slots / day⌋, exact for integer ms, by floored division (% and / are far slower). */
 function slotOf(r: DailyRecurrence, timestampMs: number, day: number): number {
   const phase = timestampMs - day * DAY_MS;
-  return Math.min(r.slots - 1, Math.floor((phase / DAY_MS) * r.slots));
+  return Math.min(r.slots - 1, floorDiv(phase * r.slots, DAY_MS, PER_DAY_MS));
 }
 
 /**
@@ -33,7 +36,7 @@ function slotOf(r: DailyRecurrence, timestampMs: number, day: number): number {
  * two days: the smaller of the two days' maxima.
  */
 export function recurringSurprise(r: DailyRecurrence, timestampMs: number): number {
-  const day = Math.floor(timestampMs / DAY_MS);
+  const day = floorDiv(timestampMs, DAY_MS, PER_DAY_MS);
   const slot = slotOf(r, timestampMs, day);
   let yesterday = 0;
   let dayBefore = 0;
@@ -49,7 +52,7 @@ export function recurringSurprise(r: DailyRecurrence, timestampMs: number): numb
 }
 
 export function learnRecurrence(r: DailyRecurrence, timestampMs: number, surprise: number): void {
-  const day = Math.floor(timestampMs / DAY_MS);
+  const day = floorDiv(timestampMs, DAY_MS, PER_DAY_MS);
   const i = slotOf(r, timestampMs, day) * DAYS_KEPT + (((day % DAYS_KEPT) + DAYS_KEPT) % DAYS_KEPT);
   if (r.days[i] !== day) {
     r.days[i] = day;

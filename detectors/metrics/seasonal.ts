@@ -1,3 +1,5 @@
+import { floorDiv } from './math.js';
+
 /**
  * Additive Holt-Winters without trend for one candidate period (a day or a week),
  * bucketed by event time so irregular sampling and gaps land in the right phase.
@@ -6,6 +8,8 @@
  */
 export interface Seasonal {
   periodMs: number;
+  /** 1 / periodMs. */
+  perMs: number;
   buckets: number;
   /** Seasonal offset per bucket; NaN until the bucket is first seen. Float32: half the snapshot, ample precision for an offset. */
   season: Float32Array;
@@ -26,13 +30,18 @@ export const MAX_BUCKETS = 10_080;
 export function createSeasonal(periodMs: number, intervalMs: number, level: number): Seasonal | undefined {
   const buckets = Math.round(periodMs / intervalMs);
   if (buckets < 4 || buckets > MAX_BUCKETS) return undefined;
-  return { periodMs, buckets, season: new Float32Array(buckets).fill(NaN), bucket: 0, level, uses: 0, mae: 0, selErr: 0 };
+  return { periodMs, perMs: 1 / periodMs, buckets, season: new Float32Array(buckets).fill(NaN), bucket: 0, level, uses: 0, mae: 0, selErr: 0 };
 }
 
-/** Sets the bucket of this timestamp (floored division: exact for integer ms, and far cheaper than %). */
+/**
+ * Sets the bucket of this timestamp: ⌊phase × buckets / period⌋, exact for integer ms (the
+ * former ⌊phase / period × buckets⌋ put ~6% of one-minute timestamps into their neighbour's
+ * bucket), by floored division (% and / are far slower; non-integer times round harmlessly).
+ */
 export function enterBucket(sea: Seasonal, timestampMs: number): void {
-  const phase = timestampMs - Math.floor(timestampMs / sea.periodMs) * sea.periodMs;
-  sea.bucket = Math.min(sea.buckets - 1, Math.floor((phase / sea.periodMs) * sea.buckets));
+  const p = sea.periodMs;
+  const phase = timestampMs - floorDiv(timestampMs, p, sea.perMs) * p;
+  sea.bucket = Math.min(sea.buckets - 1, floorDiv(phase * sea.buckets, p, sea.perMs));
 }
 
 /** The prediction for the current bucket, or NaN while the model is not yet trusted there. */

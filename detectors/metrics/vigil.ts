@@ -173,10 +173,11 @@ function windowSurprise(s: VigilState, z: number): number {
   for (let w = 0; w < windows.length; w++) {
     const k = windows[w];
     // zRing[zHead] is the previous point's z; the one leaving a k-window is k−1 behind it.
-    s.zSums[w] += z - s.zRing[(s.zHead - k + 1 + 2 * size) % size];
+    const leaving = s.zHead - k + 1;
+    s.zSums[w] += z - s.zRing[leaving < 0 ? leaving + size : leaving];
     if (s.n >= k) surprise = Math.max(surprise, gammaTailSurprise(k, s.zSums[w]));
   }
-  s.zHead = (s.zHead + 1) % size;
+  s.zHead = s.zHead + 1 === size ? 0 : s.zHead + 1;
   s.zRing[s.zHead] = z;
   return surprise;
 }
