@@ -71,13 +71,15 @@ export class ClickHouseStore implements Store {
 
   async insertJsonEachRow(table: string, body: Buffer, options?: InsertOptions): Promise<void> {
     if (body.length === 0) return;
+    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(table)) throw new VigilError('INTERNAL', `invalid table name ${table}`);
     try {
-      await this.client.insert({
-        table,
-        values: Readable.from([body]),
-        format: 'JSONEachRow',
+      // exec sends the bytes as they are; insert() would JSON-encode each chunk of a stream as a row.
+      const result = await this.client.exec({
+        query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+        values: Readable.from([body], { objectMode: false }),
         clickhouse_settings: options?.dedupToken ? { insert_deduplication_token: options.dedupToken } : undefined,
       });
+      for await (const _ of result.stream) void _;
     } catch (err) {
       throw storeError(err);
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChdbStore, ClickHouseStore, migrate, MIGRATIONS, queries, type Store } from '../../analytics/index.js';
 import { nanoTime } from '../../ingest/rows.js';
+import { INTERNAL_TOKEN, spawnStoreRole, stopProcess, type StoreRole } from '../helpers/roles.js';
 
 /**
  * One set of store behaviours, run against every adapter: chDB always, a ClickHouse
@@ -42,8 +43,29 @@ if (serverUrl) {
     },
   });
 } else {
-  console.warn('store contract: CLICKHOUSE_URL is not set, running against chDB only');
+  console.warn('store contract: CLICKHOUSE_URL is not set, running the server adapter against a store role only');
 }
+
+// The ClickHouse-server adapter for real, without a ClickHouse server: a `vigil start --role store`
+// process serves its embedded engine over the ClickHouse HTTP interface.
+let storeRole: StoreRole | undefined;
+adapters.push({
+  name: 'clickhouse server adapter → store role (ClickHouse HTTP interface)',
+  open: async () => {
+    storeRole = await spawnStoreRole();
+    const store = new ClickHouseStore({ url: storeRole.clickhouseUrl, username: 'vigil', password: INTERNAL_TOKEN, database: 'vigil', requestTimeoutMs: 30_000 });
+    // The role migrated its engine at start; the contract starts from an empty database.
+    const tables = await store.query<{ name: string; engine: string }>('SELECT name, engine FROM system.tables WHERE database = currentDatabase()');
+    for (const t of [...tables].sort((a, b) => Number(b.engine === 'MaterializedView') - Number(a.engine === 'MaterializedView'))) {
+      await store.exec(`DROP TABLE IF EXISTS \`${t.name}\` SYNC`);
+    }
+    return store;
+  },
+  cleanup: async () => {
+    await stopProcess(storeRole);
+    if (storeRole) rmSync(storeRole.dataDir, { recursive: true, force: true });
+  },
+});
 
 const logRow = (i: number, service = 'contract') => ({
   Timestamp: nanoTime(1_767_225_600_000_000_000n + BigInt(i)),
