@@ -160,11 +160,18 @@ export function learnArt(art: ArtState, x: Uint16Array, best: number, rhoLow: nu
   art.clock++;
   if (best >= 0 && art.bestSim >= rhoHigh) {
     const base = dim * best;
+    let shrink = 0; // |w| falls by however far the box grows
     for (let d = 0; d < dim; d++) {
-      if (x[d] < low[base + d]) low[base + d] = x[d];
-      if (x[d] > high[base + d]) high[base + d] = x[d];
+      const v = x[d];
+      if (v < low[base + d]) {
+        shrink += low[base + d] - v;
+        low[base + d] = v;
+      } else if (v > high[base + d]) {
+        shrink += v - high[base + d];
+        high[base + d] = v;
+      }
     }
-    art.norms[best] = normOf(art, best);
+    art.norms[best] -= shrink;
     art.lastUsed[best] = art.clock;
     follow(art, best);
     return false;
