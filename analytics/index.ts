@@ -5,3 +5,4 @@ export { migrate, type MigrationResult } from './migrate.js';
 export { MIGRATIONS, type Migration, type SchemaOptions } from './migrations/index.js';
 export { openStore, serverCredentials, type StoreConfig } from './open-store.js';
 export * as queries from './queries/index.js';
+export { schemaStatements } from './schema-ddl.js';

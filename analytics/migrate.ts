@@ -6,16 +6,19 @@ export interface MigrationResult {
   current: number;
 }
 
+/** Where applied migrations are recorded. */
+export const MIGRATIONS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS vigil_migrations (
+    Version UInt32,
+    Name String,
+    AppliedAt DateTime64(3) DEFAULT now64(3)
+) ENGINE = MergeTree ORDER BY Version`;
+
 /**
  * Applies the migrations newer than the store's recorded version, in order. Each
  * statement is idempotent, so a run interrupted half-way is completed by the next.
  */
 export async function migrate(store: Store, options: SchemaOptions, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationResult> {
-  await store.exec(`CREATE TABLE IF NOT EXISTS vigil_migrations (
-    Version UInt32,
-    Name String,
-    AppliedAt DateTime64(3) DEFAULT now64(3)
-) ENGINE = MergeTree ORDER BY Version`);
+  await store.exec(MIGRATIONS_TABLE_DDL);
   const done = await appliedVersions(store);
   const applied: MigrationResult['applied'] = [];
   for (const m of migrations) {

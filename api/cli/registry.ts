@@ -7,6 +7,7 @@ import type { Command } from './command.js';
 export const commandLoaders: Array<() => Promise<Command>> = [
   () => import('./commands/start.js').then((m) => m.default),
   () => import('./commands/migrate.js').then((m) => m.default),
+  () => import('./commands/schema-print.js').then((m) => m.default),
   () => import('./commands/detect-backfill.js').then((m) => m.default),
   () => import('./commands/bench-loghub.js').then((m) => m.default),
   () => import('./commands/bench-loghub-score.js').then((m) => m.default),
