@@ -5,7 +5,7 @@ import { daily, DAY_POINTS, makeSeries, seededRandom, type Fixture } from './tes
 
 const o = SHAPE_DEFAULTS;
 /** Points before the shape detector scores: the first full window plus the warm-up. */
-const WARMUP = o.blockPoints * (o.windowSteps + o.warmupSteps);
+const WARMUP = o.blockPoints * (o.windowSteps + o.strideSteps * o.warmupWindows);
 const ALARM = 0.3;
 
 function alarms(f: Fixture, state: ShapeState = createShape(o)): number[] {
