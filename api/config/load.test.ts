@@ -38,4 +38,14 @@ describe('loadConfig', () => {
     expect(config['store.password']).toBe('s3cret');
     expect(JSON.stringify(redactedConfig(config))).not.toContain('s3cret');
   });
+
+  it('takes VIGIL_CLICKHOUSE_URL for store.url (VIGIL_STORE_URL wins) and never shows a password in it', () => {
+    const config = loadConfig({ env: { VIGIL_CLICKHOUSE_URL: 'http://vigil:t0ken@ch:8123', VIGIL_AUTH_INTERNAL_TOKEN: 'tok3n' } });
+    expect(config['store.url']).toBe('http://vigil:t0ken@ch:8123');
+    const shown = JSON.stringify(redactedConfig(config));
+    expect(shown).not.toContain('t0ken');
+    expect(shown).not.toContain('tok3n');
+    expect(shown).toContain('http://vigil:[redacted]@ch:8123');
+    expect(loadConfig({ env: { VIGIL_CLICKHOUSE_URL: 'http://a:8123', VIGIL_STORE_URL: 'http://b:8123' } })['store.url']).toBe('http://b:8123');
+  });
 });
