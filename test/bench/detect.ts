@@ -1,11 +1,12 @@
 /**
  * Throughput of the online metric detectors: every NAB data file (or, without the corpus,
  * seeded synthetic series) replayed through a fresh `vigil` and a fresh `zscore` detector,
- * single-threaded; prints the median points/s of several runs and the ratio.
+ * single-threaded; prints the median points/s of several runs, the ratio, and the size of
+ * a vigil snapshot per series (the runner stores one per series).
  * Usage: npm run bench:detect [-- CORPUS_DIR]   (default $VIGIL_NAB_DIR or ../shared/data/nab beside the repository)
  */
 import { existsSync } from 'node:fs';
-import { createDetector, step, type DetectorName } from '../../detectors/metrics/index.js';
+import { createDetector, snapshot, step, type DetectorName } from '../../detectors/metrics/index.js';
 import type { VigilOptions } from '../../detectors/metrics/vigil.js';
 import { listCorpusFiles, readSeries } from '../../detectors/nab/index.js';
 import { sharedDataDir } from '../helpers/shared-data.js';
@@ -54,6 +55,20 @@ function pointsPerSecond(detector: DetectorName, inputs: Input[], vigil: Partial
   return points / seconds;
 }
 
+/** Mean and largest `snapshot` length (bytes of JSON text) of a vigil state after each whole input. */
+function snapshotBytes(inputs: Input[]): { mean: number; max: number } {
+  let total = 0;
+  let max = 0;
+  for (const input of inputs) {
+    const state = createDetector({ detector: 'vigil' });
+    for (let i = 0; i < input.values.length; i++) step(state, input.timestampMs[i], input.values[i]);
+    const bytes = snapshot(state).length;
+    total += bytes;
+    max = Math.max(max, bytes);
+  }
+  return { mean: total / inputs.length, max };
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[s.length >> 1];
@@ -79,3 +94,5 @@ console.log(`vigil (combined)  ${fmt(v).padStart(12)} points/s`);
 console.log(`vigil, no shape   ${fmt(median(noShape)).padStart(12)} points/s`);
 console.log(`zscore (baseline) ${fmt(z).padStart(12)} points/s`);
 console.log(`vigil / zscore    ${(v / z).toFixed(2)}×`);
+const bytes = snapshotBytes(inputs);
+console.log(`vigil snapshot    ${fmt(bytes.mean).padStart(12)} bytes per series (mean; largest ${fmt(bytes.max)})`);
