@@ -19,10 +19,10 @@ export interface ArtState {
   /** maxPrototypes × dim box corners, in UNITs. */
   low: Uint16Array;
   high: Uint16Array;
-  /** Per prototype: |w| in UNITs. */
-  norms: Float64Array;
-  /** Per prototype: the clock of its last match or creation (for replacement when full). */
-  lastUsed: Float64Array;
+  /** Per prototype: |w| in UNITs (an integer ≤ dim × UNIT). */
+  norms: Int32Array;
+  /** Per prototype: the clock (windows learned; 2^31 of them outlast any series) of its last match or creation, for replacement when full. */
+  lastUsed: Int32Array;
   clock: number;
   /** The prototype that learned the previous input (resonance or a new one), or −1. */
   last: number;
@@ -41,8 +41,8 @@ export function createArt(maxPrototypes: number, dim: number, energyIndex: numbe
     count: 0,
     low: new Uint16Array(maxPrototypes * dim),
     high: new Uint16Array(maxPrototypes * dim),
-    norms: new Float64Array(maxPrototypes),
-    lastUsed: new Float64Array(maxPrototypes),
+    norms: new Int32Array(maxPrototypes),
+    lastUsed: new Int32Array(maxPrototypes),
     clock: 0,
     last: -1,
     next: new Int16Array(maxPrototypes).fill(-1),
