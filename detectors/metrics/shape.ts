@@ -29,7 +29,7 @@ export interface ShapeOptions {
   initialRho: number;
   /** Upper vigilance cap (ARTime: 0.97). */
   rhoCap: number;
-  /** Windows masked after a detection or a new category (ARTime: 1.5 windows' span). */
+  /** Windows masked after a detection or a new category (ARTime: 1.5 × windowSteps feature steps, i.e. 12 steps = 6 windows at stride 2). */
   maskWindows: number;
   /** A block's extreme replaces its mean only if it departs by this fraction of the range. */
   spikeFraction: number;

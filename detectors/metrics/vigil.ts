@@ -157,7 +157,7 @@ function learnInterval(s: VigilState, timestampMs: number): void {
   if (delta <= 0) return;
   s.deltas[s.nDeltas++] = delta;
   if (s.nDeltas < INTERVAL_SAMPLES) return;
-  const sorted = s.deltas.slice().sort();
+  const sorted = s.deltas.slice().sort(); // a typed array sorts numerically
   s.intervalMs = sorted[INTERVAL_SAMPLES >> 1];
   for (const periodMs of [DAY_MS, 7 * DAY_MS]) {
     const sea = createSeasonal(periodMs, s.intervalMs, s.level);
