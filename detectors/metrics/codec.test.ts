@@ -22,6 +22,12 @@ describe('detector state codec', () => {
     expect(() => decodeState('{"x":{"$typed":"Array","base64":""}}')).toThrow(/not a detector snapshot/);
   });
 
+  it('refuses a vigil snapshot of an older state layout, so the runner relearns the series', () => {
+    const old = JSON.parse(snapshot(createDetector())) as Record<string, unknown>;
+    delete old.version;
+    expect(() => restore(JSON.stringify(old))).toThrow(/state version/);
+  });
+
   it('keeps a vigil snapshot to tens of KB after ten days of 5-minute data', () => {
     // The runner writes one snapshot per series to the store: size is per-series storage and I/O.
     const f = makeSeries(10 * DAY_POINTS, 31, (i) => daily(i));

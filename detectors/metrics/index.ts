@@ -1,6 +1,6 @@
 import { decodeState, encodeState } from './codec.js';
 import type { StepResult } from './types.js';
-import { createVigil, stepVigil, VIGIL_DEFAULTS, type VigilOptions, type VigilState } from './vigil.js';
+import { createVigil, stepVigil, VIGIL_DEFAULTS, VIGIL_STATE_VERSION, type VigilOptions, type VigilState } from './vigil.js';
 import { createZScore, stepZScore, ZSCORE_DEFAULTS, type ZScoreOptions, type ZScoreState } from './zscore.js';
 
 /**
@@ -52,5 +52,6 @@ export function snapshot(state: DetectorState): string {
 export function restore(text: string): DetectorState {
   const state = decodeState(text) as DetectorState;
   if (!isDetectorName(state?.kind)) throw new Error('not a detector snapshot');
+  if (state.kind === 'vigil' && state.version !== VIGIL_STATE_VERSION) throw new Error(`vigil snapshot of state version ${String(state.version)}, expected ${VIGIL_STATE_VERSION}`);
   return state;
 }

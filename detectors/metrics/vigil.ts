@@ -85,8 +85,12 @@ export const VIGIL_DEFAULTS: VigilOptions = {
 /** Deltas sampled to learn the sampling interval (their median). */
 const INTERVAL_SAMPLES = 15;
 
+/** Bumped whenever the state's layout changes, so older snapshots are refused (and relearned) rather than misread. */
+export const VIGIL_STATE_VERSION = 2;
+
 export interface VigilState {
   kind: 'vigil';
+  version: number;
   options: VigilOptions;
   n: number;
   lastTs: number;
@@ -123,6 +127,7 @@ export function createVigil(options: Partial<VigilOptions> = {}): VigilState {
   };
   return {
     kind: 'vigil',
+    version: VIGIL_STATE_VERSION,
     options: o,
     n: 0,
     lastTs: 0,
