@@ -103,6 +103,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     await app.register(async (scope) => anomalyRoutes(scope, { store, hub: detection.hub }));
     await app.register(async (scope) => patternRoutes(scope, { store }));
     await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
+    await app.register(async (scope) => (await import('./routes/ui.js')).uiRoutes(scope)); // the web UI at / and /ui/*
 
     const address = await app.listen({ host: config['server.host'], port: config['server.port'] });
     let closing: Promise<void> | undefined;
