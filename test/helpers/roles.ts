@@ -48,10 +48,17 @@ export function spawnGateway(brokers: string, env: NodeJS.ProcessEnv = {}): Prom
   return spawnVigil(['--role', 'gateway', '--kafka-brokers', brokers], env);
 }
 
-export async function stopProcess(proc: VigilProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+/** Stops a role process (SIGTERM: graceful); one still running after `graceMs` is reported and SIGKILLed. */
+export async function stopProcess(proc: VigilProcess | undefined, signal: NodeJS.Signals = 'SIGTERM', graceMs = 30_000): Promise<void> {
   if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
   proc.child.kill(signal);
-  await waitForExit(proc.child);
+  const exited = waitForExit(proc.child);
+  const late = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref())]);
+  if (late) {
+    console.warn(`process ${proc.child.pid} (${proc.url}) did not stop within ${graceMs} ms of ${signal}; killing it. Output tail:\n${proc.output().slice(-2000)}`);
+    proc.child.kill('SIGKILL');
+    await exited;
+  }
 }
 
 /** An OTLP/JSON logs request of `n` records with bodies `<prefix>-<i>`, timestamped now. */
