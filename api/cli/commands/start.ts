@@ -30,6 +30,7 @@ gracefully (in-flight requests are answered first).`,
     ctx.stdout.write(
       [
         `Vigil listening on ${vigil.url}`,
+        `Web UI: ${vigil.url}/`,
         `Store: ${where}`,
         `Send a log:  curl -s ${vigil.url}/v1/logs -H 'Content-Type: application/json' -d '{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"demo"}}]},"scopeLogs":[{"logRecords":[{"timeUnixNano":"${Date.now()}000000","severityText":"INFO","body":{"stringValue":"hello vigil"}}]}]}]}'`,
         `Then:        curl -s ${vigil.url}/api/v1/stats`,
