@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, getJson, startTestVigil, type TestVigil } from '../helpers/embedded.js';
+import { postLogs } from '../helpers/logs-json.js';
 import { BASE_MS, gaugeBody, MINUTE_MS, postMetrics, seededNoise } from '../helpers/metrics-json.js';
 
 /**
@@ -21,18 +22,8 @@ afterAll(async () => {
 });
 
 async function sendLogs(lines: Array<{ minute: number; body: string; severity: 'WARN' | 'ERROR' }>) {
-  const logRecords = lines.map((l, i) => ({
-    timeUnixNano: String(BigInt(BASE_MS + l.minute * MINUTE_MS) * 1_000_000n + BigInt(i)),
-    severityText: l.severity,
-    severityNumber: l.severity === 'ERROR' ? 17 : 13,
-    body: { stringValue: l.body },
-  }));
-  const res = await fetch(`${vigil.url}/v1/logs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: SERVICE } }] }, scopeLogs: [{ logRecords }] }] }),
-  });
-  expect(res.status).toBe(200);
+  const status = await postLogs(vigil.url, SERVICE, lines.map((l) => ({ ...l, timeMs: BASE_MS + l.minute * 60_000 })));
+  expect(status).toBe(200);
 }
 
 describe('error patterns that accompany a metric anomaly', () => {
