@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { migrate, openStore, type Store } from '../analytics/index.js';
-import { createEmbeddedBus, createStoreWriter, IngestPipeline, registerReceivers, TemplatePersistence, TOPICS, type IngestLimits, type NormaliseStage } from '../ingest/index.js';
+import { createEmbeddedBus, createStoreWriter, IngestPipeline, registerReceivers, TemplatePersistence, storeTemplateSink, TOPICS, type IngestLimits, type NormaliseStage } from '../ingest/index.js';
 import type { FlatConfig } from './config/schema.js';
 import { startDetection } from './detection.js';
 import { PatternAnomalies } from './pattern-anomalies.js';
@@ -66,7 +66,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     );
     const detection = await startDetection(config, { store, bus, logger });
     const templates = config['logs.templates.enabled']
-      ? await TemplatePersistence.open(store, logger, { flushIntervalMs: 2_000, snapshotIntervalMs: 60_000 }, {
+      ? await TemplatePersistence.open(storeTemplateSink(store), logger, { flushIntervalMs: 2_000, snapshotIntervalMs: 60_000 }, {
           maxMinedChars: config['logs.templates.maxMinedChars'],
         })
       : undefined;

@@ -10,4 +10,4 @@ export { KafkaBus, DEAD_LETTER_REASON_HEADER, DEAD_LETTER_SOURCE_HEADER, MESSAGE
 export { registerReceivers, type IngestLimits } from './receivers/index.js';
 export * from './rows.js';
 export { LogTemplateStage, type NewTemplate } from './normalise/log-templates.js';
-export { TemplatePersistence } from './normalise/template-persistence.js';
+export { TemplatePersistence, storeTemplateSink, type TemplateSink } from './normalise/template-persistence.js';

@@ -160,6 +160,24 @@ export interface EventRow {
   ServiceName: string;
 }
 
+/** Per-template deltas since the last flush (merged by id in the store). */
+export interface LogTemplateRow {
+  TemplateId: string;
+  Template: string;
+  FirstSeen: NanoTime;
+  LastSeen: NanoTime;
+  Count: number;
+  Samples: string[];
+  Services: string[];
+  MaxSeverityNumber: number;
+}
+
+/** An id a template had before it generalised, and the id it has now. */
+export interface LogTemplateMergeRow {
+  FromId: string;
+  ToId: string;
+}
+
 /** The store tables that ingest writes, keyed by table name. */
 export interface TableRows {
   otel_logs: LogRow[];
@@ -170,6 +188,8 @@ export interface TableRows {
   otel_metrics_exponential_histogram: ExpHistogramRow[];
   otel_metrics_summary: SummaryRow[];
   events: EventRow[];
+  log_templates: LogTemplateRow[];
+  log_template_merges: LogTemplateMergeRow[];
 }
 
 export type IngestTable = keyof TableRows;
@@ -183,6 +203,9 @@ export const INGEST_TABLES: readonly IngestTable[] = [
   'otel_metrics_exponential_histogram',
   'otel_metrics_summary',
   'events',
+  // Appended: the Kafka envelope codec identifies tables by their index in this list.
+  'log_templates',
+  'log_template_merges',
 ];
 
 /** What a decoder hands to the pipeline: rows for some tables, plus what it refused. */

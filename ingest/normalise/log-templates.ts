@@ -1,17 +1,8 @@
 import type { TemplateMiner } from '../../detectors/logs/index.js';
-import type { LogRow, NanoTime } from '../rows.js';
+import type { LogRow, LogTemplateRow, NanoTime } from '../rows.js';
 
 /** What a flush writes per template: deltas since the last flush. */
-export interface TemplateDelta {
-  TemplateId: string;
-  Template: string;
-  FirstSeen: NanoTime;
-  LastSeen: NanoTime;
-  Count: number;
-  Samples: string[];
-  Services: string[];
-  MaxSeverityNumber: number;
-}
+export type TemplateDelta = LogTemplateRow;
 
 /** A template seen for the first time, for pattern anomalies. */
 export interface NewTemplate {

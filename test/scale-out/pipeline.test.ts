@@ -45,6 +45,15 @@ describeWithKafka('scale-out: gateway → Kafka → writer → store role', (bro
     const [{ n, distinct }] = await store.query<{ n: string; distinct: string }>(`SELECT count() AS n, uniqExact(Body) AS distinct FROM otel_logs WHERE ServiceName = '${service}'`);
     expect(Number(n)).toBe(requests * perRequest);
     expect(Number(distinct)).toBe(requests * perRequest);
+    // Template ids are stamped at the gateway and template texts reach the store through Kafka.
+    const [ids] = await store.query<{ missing: string }>(`SELECT countIf(TemplateId = '') AS missing FROM otel_logs WHERE ServiceName = '${service}'`);
+    expect(Number(ids.missing)).toBe(0);
+    await eventually(async () => {
+      const [t] = await store.query<{ n: string }>(
+        `SELECT count() AS n FROM log_templates WHERE TemplateId IN (SELECT DISTINCT TemplateId FROM otel_logs WHERE ServiceName = '${service}')`,
+      );
+      return Number(t.n) > 0;
+    }, 30_000, 250);
     // The store role's own read API sees the same data.
     const stats = (await (await fetch(`${store.url}/api/v1/stats`)).json()) as { logs: number };
     expect(stats.logs).toBeGreaterThanOrEqual(requests * perRequest);
