@@ -246,7 +246,8 @@ export function stepVigil(s: VigilState, timestampMs: number, value: number): St
   learnRecurrence(s.recurrence, timestampMs, surprise);
   s.record = Math.max(s.record * o.recordDecay, surprise);
   const emitted = fires ? surprise : 0;
-  const boost = 1 - o.noveltyWeight + o.noveltyWeight * s.noveltyRecent;
+  // Novelty sharpens doubtful surprises; one at the cap is beyond doubt and keeps its full weight.
+  const boost = emitted >= o.surpriseCap ? 1 : 1 - o.noveltyWeight + o.noveltyWeight * s.noveltyRecent;
   const surpriseScore = (boost * emitted) / (emitted + o.scoreScale);
   // Not news: a window whose surprise the daily recurrence gate just muted, or an event
   // already reported at least as strongly.
