@@ -14,6 +14,7 @@ export function detectorOptions(config: FlatConfig): CoreOptions & { lagMs: numb
     threshold: config['detect.threshold'],
     closeThreshold: config['detect.closeThreshold'],
     quietPoints: config['detect.quietPoints'],
+    rebaselinePoints: config['detect.rebaselineMinutes'],
     maxSeries: config['detect.maxSeries'],
     maxGapMinutes: config['detect.maxGapMinutes'],
     lagMs: config['detect.lagSeconds'] * 1000,
@@ -63,7 +64,18 @@ export async function startDetection(config: FlatConfig, deps: { store: Store; b
     const { lagMs, ...core } = detectorOptions(config);
     runner = new DetectorRunner(
       { store: deps.store, ingest: deps.bus, ingestTopics: [TOPICS.metrics, TOPICS.logs, TOPICS.traces], anomalies, logger: deps.logger },
-      { core, lagMs, snapshotIntervalMs: config['detect.snapshotIntervalSeconds'] * 1000, flushIntervalMs: 1_000, maxBufferedRows: 50_000 },
+      {
+        core,
+        lagMs,
+        snapshotIntervalMs: config['detect.snapshotIntervalSeconds'] * 1000,
+        flushIntervalMs: 1_000,
+        maxBufferedRows: 50_000,
+        early: {
+          intervalMs: config['detect.earlyIntervalSeconds'] * 1000,
+          minSamples: config['detect.earlyMinSamples'],
+          minElapsedMs: config['detect.earlyMinElapsedSeconds'] * 1000,
+        },
+      },
     );
     await runner.start();
   }

@@ -55,3 +55,13 @@ export function restore(text: string): DetectorState {
   if (state.kind === 'vigil' && state.version !== VIGIL_STATE_VERSION) throw new Error(`vigil snapshot of state version ${String(state.version)}, expected ${VIGIL_STATE_VERSION}`);
   return state;
 }
+
+/** An independent copy: score a "what if" point without touching the live state. */
+export function cloneDetector(state: DetectorState): DetectorState {
+  return structuredClone(state);
+}
+
+/** Past its warm-up: its scores mean something (before that they are all 0). */
+export function isWarm(state: DetectorState): boolean {
+  return state.kind === 'vigil' ? state.n >= state.options.warmupPoints : state.count >= Math.min(state.options.windowSize, 2);
+}

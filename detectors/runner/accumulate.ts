@@ -1,6 +1,6 @@
 import type { Observation, Sample } from './extract.js';
 import { addToSketch, createSketch, histogramQuantile, sketchQuantile, type LogSketch } from './quantile.js';
-import type { SeriesId, SeriesStat } from './series.js';
+import { MINUTE_MS, type SeriesId, type SeriesStat } from './series.js';
 
 /**
  * One source's minute, as it accumulates, and how a closed minute becomes series values.
@@ -110,6 +110,34 @@ export function closeMinute(obsBase: Observation['base'], acc: Accumulator, carr
       push('ratio', acc.calls > 0 ? acc.errors / acc.calls : 0, 'span_errors');
       push('p95', sketchQuantile(acc.durations, 0.95), 'span_latency');
       return { values, carry };
+  }
+}
+
+/**
+ * Series values of a minute still in progress, `elapsedMs` into it, for early scoring.
+ * Ratios and quantiles need `minSamples` spans; counts are extrapolated to the whole
+ * minute only after `minElapsedMs` (fewer seconds make a rate estimate too noisy to page on).
+ * Gauges and rates read as they would at the close.
+ */
+export function peekMinute(obsBase: Observation['base'], acc: Accumulator, carry: Carry | undefined, elapsedMs: number, options: { minSamples: number; minElapsedMs: number }): MinuteValue[] {
+  const countsReady = elapsedMs >= options.minElapsedMs;
+  const scale = MINUTE_MS / Math.max(elapsedMs, 1);
+  switch (acc.kind) {
+    case 'log':
+      return countsReady ? [{ id: { ...obsBase, stat: 'count' }, value: acc.count * scale }] : [];
+    case 'span': {
+      const values: MinuteValue[] = [];
+      if (countsReady) values.push({ id: { ...obsBase, signal: 'span_rate', stat: 'count' }, value: acc.calls * scale });
+      if (acc.calls >= options.minSamples) {
+        values.push({ id: { ...obsBase, signal: 'span_errors', stat: 'ratio' }, value: acc.errors / acc.calls });
+        values.push({ id: { ...obsBase, signal: 'span_latency', stat: 'p95' }, value: sketchQuantile(acc.durations, 0.95) });
+      }
+      return values;
+    }
+    case 'histogram_delta':
+      return acc.count >= options.minSamples ? closeMinute(obsBase, acc, carry).values : [];
+    default:
+      return closeMinute(obsBase, acc, carry).values;
   }
 }
 

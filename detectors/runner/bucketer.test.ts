@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MinuteBucketer } from './bucketer.js';
-import { observeLog } from './extract.js';
+import { observeLog, observeSpan } from './extract.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
@@ -50,5 +50,37 @@ describe('minute bucketing in event time', () => {
     };
     expect(feed()).toEqual(feed());
     expect(feed().reduce((a, p) => a + p.value, 0)).toBe(50);
+  });
+});
+
+describe('provisional points for early scoring', () => {
+  const early = { intervalMs: 10_000, minSamples: 5, minElapsedMs: 30_000 };
+  const span = (ms: number, error: boolean) => observeSpan({ Timestamp: nano(ms), ServiceName: 'api', SpanName: 'GET /', Duration: '2000000', StatusCode: error ? 'Error' : 'Unset' })!;
+
+  it('offers the open minutes every interval of event time, the one in progress partial', () => {
+    const b = new MinuteBucketer({ lagMs: 2 * MIN, maxSources: 100, early });
+    for (let s = 0; s < 60; s++) b.add(span(T0 + s * 1000, false)); // minute 0: 60 calls
+    for (let s = 0; s < 12; s++) b.add(span(T0 + MIN + s * 1000, s % 2 === 0)); // minute 1, 12 s in: half errors
+    const points = b.provisional();
+    const view = points.map((p) => [p.id.signal, (p.timeMs - T0) / MIN, p.value]);
+    expect(view).toEqual([
+      ['span_rate', 0, 60],
+      ['span_errors', 0, 0],
+      ['span_latency', 0, expect.closeTo(2, 1)],
+      // 11 s into minute 1: too early for a rate, enough spans for the ratio and p95
+      ['span_errors', 1, 0.5],
+      ['span_latency', 1, expect.closeTo(2, 1)],
+    ]);
+    expect(b.provisional()).toEqual([]); // nothing new until event time moves on by the interval
+    for (let s = 12; s < 40; s++) b.add(span(T0 + MIN + s * 1000, false));
+    const later = b.provisional().filter((p) => p.timeMs === T0 + MIN && p.id.signal === 'span_rate');
+    expect(later[0].value).toBeCloseTo((40 * MIN) / 39_000, 5); // 40 calls in 39 s, per minute
+    expect(b.drain()).toEqual([]); // nothing closed: the lag still holds
+  });
+
+  it('is off without options', () => {
+    const b = new MinuteBucketer({ lagMs: 2 * MIN, maxSources: 100 });
+    for (let s = 0; s < 60; s++) b.add(span(T0 + s * 1000, true));
+    expect(b.provisional()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { accumulate, closeMinute, type Accumulator, type Carry } from './accumulate.js';
+import { accumulate, closeMinute, peekMinute, type Accumulator, type Carry } from './accumulate.js';
 import type { Observation } from './extract.js';
 import { Lru } from './lru.js';
 import { MINUTE_MS, minuteOf, seriesKey, type SeriesPoint } from './series.js';
@@ -16,6 +16,13 @@ export interface BucketerOptions {
   lagMs: number;
   /** Bound on the sources remembered (least recently seen are forgotten). */
   maxSources: number;
+  /**
+   * Early scoring: every `intervalMs` of a clock's event time, the minutes it still holds
+   * open (the one in progress included) are offered as provisional points, so a fault is
+   * seen seconds after it starts instead of after the minute closes plus the lag.
+   * Absent or intervalMs 0: off.
+   */
+  early?: { intervalMs: number; minSamples: number; minElapsedMs: number };
 }
 
 interface SourceState {
@@ -31,6 +38,8 @@ interface Clock {
   watermarkMs: number;
   /** Minutes up to this start have been closed for every source of the clock. */
   sweptThroughMs: number;
+  /** Watermark at the last early pass. */
+  earlyAtMs: number;
   sources: Set<string>;
 }
 
@@ -38,6 +47,7 @@ export class MinuteBucketer {
   private readonly sources: Lru<SourceState>;
   private readonly clocks = new Map<string, Clock>();
   private readonly dirty = new Set<string>();
+  private readonly earlyDue = new Set<string>();
   /** Observations dropped because their minute had closed. */
   lateDropped = 0;
 
@@ -55,11 +65,15 @@ export class MinuteBucketer {
     }
     let clock = this.clocks.get(obs.clock);
     if (!clock) {
-      clock = { watermarkMs: -Infinity, sweptThroughMs: -Infinity, sources: new Set() };
+      clock = { watermarkMs: -Infinity, sweptThroughMs: -Infinity, earlyAtMs: -Infinity, sources: new Set() };
       this.clocks.set(obs.clock, clock);
     }
     clock.sources.add(obs.source);
-    if (obs.timeMs > clock.watermarkMs) clock.watermarkMs = obs.timeMs;
+    if (obs.timeMs > clock.watermarkMs) {
+      clock.watermarkMs = obs.timeMs;
+      const early = this.options.early;
+      if (early && early.intervalMs > 0 && clock.watermarkMs - clock.earlyAtMs >= early.intervalMs) this.earlyDue.add(obs.clock);
+    }
 
     const minute = minuteOf(obs.timeMs);
     if (minute <= source.closedThroughMs) {
@@ -81,6 +95,42 @@ export class MinuteBucketer {
       this.closeClock(clock, clock.sweptThroughMs, points);
     }
     this.dirty.clear();
+    return points;
+  }
+
+  /**
+   * Provisional points of the clocks due an early pass: per series, every minute still
+   * open in time order, the last one possibly partial (see peekMinute). Nothing closes;
+   * the same minutes come again, final, from `drain`.
+   */
+  provisional(): SeriesPoint[] {
+    const early = this.options.early;
+    const points: SeriesPoint[] = [];
+    if (!early) return points;
+    for (const name of this.earlyDue) {
+      const clock = this.clocks.get(name);
+      if (!clock) continue;
+      clock.earlyAtMs = clock.watermarkMs;
+      const current = minuteOf(clock.watermarkMs);
+      for (const key of clock.sources) {
+        const source = this.sources.peek(key);
+        if (!source || source.open.size === 0) continue;
+        let carry = source.carry;
+        for (const minute of [...source.open.keys()].sort((a, b) => a - b)) {
+          const acc = source.open.get(minute)!;
+          let values;
+          if (minute < current) {
+            const closed = closeMinute(source.base, acc, carry);
+            carry = closed.carry;
+            values = closed.values;
+          } else {
+            values = peekMinute(source.base, acc, carry, clock.watermarkMs - minute, early);
+          }
+          for (const v of values) points.push({ key: seriesKey(v.id), id: v.id, timeMs: minute, value: v.value });
+        }
+      }
+    }
+    this.earlyDue.clear();
     return points;
   }
 

@@ -47,15 +47,15 @@ describe('detection core', () => {
     expect(gaugeOut.scores).toHaveLength(2);
   });
 
-  it('a level shift after warm-up is one anomaly, with a deterministic id', () => {
+  it('a level shift after warm-up is one anomaly until the series is back, with a deterministic id', () => {
     const core = new DetectionCore(OPTIONS);
     const id = gauge('a');
     const n = noise(7);
-    const points = Array.from({ length: 330 }, (_, m) => point(id, m, 100 + 2 * n() + (m >= 300 ? 60 : 0)));
+    const points = Array.from({ length: 330 }, (_, m) => point(id, m, 100 + 2 * n() + (m >= 300 && m < 312 ? 60 : 0)));
     const events = core.process(points).events.filter((e) => e.anomaly.startMs >= T0 + 300 * MIN);
     expect(events.map((e) => e.type)).toEqual(['open', 'close']);
     expect(events[0].anomaly).toMatchObject({ startMs: T0 + 300 * MIN, status: 'open', signal: 'metric', service: 'a', detector: 'vigil' });
-    expect(events[1].anomaly.status).toBe('closed');
+    expect(events[1].anomaly).toMatchObject({ status: 'closed', endMs: T0 + 311 * MIN }); // open while shifted, though scores fell
     expect(events[0].anomaly.id).toBe(anomalyId(seriesKey(id), T0 + 300 * MIN));
   });
 
@@ -94,5 +94,57 @@ describe('detection core', () => {
     core.adopt('k', gauge('a'), 'not json');
     expect(core.restoredSeries).toBe(0);
     expect(core.process([{ ...point(gauge('a'), 0, 1), key: 'k' }]).scores).toHaveLength(1);
+  });
+});
+
+describe('early scoring of minutes in progress', () => {
+  const warm = (id: SeriesId, minutes: number) => {
+    const n = noise(11);
+    return Array.from({ length: minutes }, (_, m) => point(id, m, 100 + 2 * n()));
+  };
+
+  it('opens an anomaly from a provisional point, and the real minute takes it over under the same id', () => {
+    const core = new DetectionCore(OPTIONS);
+    const id = gauge('a');
+    core.process(warm(id, 300));
+    expect(core.peek([point(id, 300, 101)])).toEqual([]); // inside the band: not even scored
+    const early = core.peek([point(id, 300, 160)]);
+    expect(early.map((e) => e.type)).toEqual(['open']);
+    expect(early[0].anomaly).toMatchObject({ id: anomalyId(seriesKey(id), T0 + 300 * MIN), startMs: T0 + 300 * MIN, status: 'open', detector: 'vigil-early' });
+    expect(core.peek([point(id, 300, 160)])).toEqual([]); // same evidence: nothing new
+    const real = core.process([point(id, 300, 160)]).events;
+    expect(real.map((e) => [e.type, e.anomaly.id, e.anomaly.detector])).toEqual([['open', early[0].anomaly.id, 'vigil']]);
+  });
+
+  it('closes the early anomaly when the closed minute turns out normal', () => {
+    const core = new DetectionCore(OPTIONS);
+    const id = gauge('a');
+    core.process(warm(id, 300));
+    const [opened] = core.peek([point(id, 300, 160)]);
+    const events = core.process([point(id, 300, 100)]).events;
+    expect(events.map((e) => [e.type, e.anomaly.id, e.anomaly.status])).toEqual([['close', opened.anomaly.id, 'closed']]);
+  });
+
+  it('stays quiet before warm-up, and leaves the live state untouched', () => {
+    const core = new DetectionCore(OPTIONS);
+    const id = gauge('a');
+    core.process(warm(id, 20));
+    expect(core.peek([point(id, 20, 1e6)])).toEqual([]);
+    const twin = new DetectionCore(OPTIONS);
+    twin.process(warm(id, 300));
+    core.process(warm(id, 300).slice(20));
+    core.peek([point(id, 300, 160)]);
+    expect(core.process([point(id, 300, 100)]).scores).toEqual(twin.process([point(id, 300, 100)]).scores);
+  });
+
+  it('an early anomaly survives a snapshot/restore and is still settled', () => {
+    const core = new DetectionCore(OPTIONS);
+    const id = gauge('a');
+    core.process(warm(id, 300));
+    const [opened] = core.peek([point(id, 300, 160)]);
+    const snap = core.dirtySnapshots().find((s) => s.key === seriesKey(id))!;
+    const restored = new DetectionCore(OPTIONS);
+    restored.adopt(snap.key, id, snap.snapshot);
+    expect(restored.process([point(id, 300, 100)]).events.map((e) => [e.type, e.anomaly.id])).toEqual([['close', opened.anomaly.id]]);
   });
 });

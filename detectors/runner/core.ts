@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createDetector, restore, snapshot, step, type DetectorName, type DetectorState } from '../metrics/index.js';
+import { cloneDetector, createDetector, isWarm, restore, snapshot, step, type DetectorName, type DetectorState } from '../metrics/index.js';
 import { createHysteresis, stepHysteresis, type AnomalyWindow, type HysteresisOptions, type HysteresisState, type ScoredValue, type Transition } from './hysteresis.js';
 import { Lru } from './lru.js';
 import { isCountSeries, MINUTE_MS, type SeriesId, type SeriesPoint } from './series.js';
@@ -60,6 +60,10 @@ interface SeriesState {
   lastTimeMs: number;
   hysteresis: HysteresisState;
   dirty: boolean;
+  /** Band of normal at the last scored point: provisional values inside it are not scored. */
+  band?: { lower: number; upper: number };
+  /** An anomaly opened early from provisional points, until its minute is scored for real. */
+  early?: AnomalyWindow;
 }
 
 interface SnapshotBody {
@@ -67,7 +71,11 @@ interface SnapshotBody {
   detector: string;
   lastTimeMs: number;
   hysteresis: HysteresisState;
+  early?: AnomalyWindow;
 }
+
+/** A provisional peak must beat the last one by this much to be published again. */
+const EARLY_UPDATE_MARGIN = 0.05;
 
 /** Same series, same start: same id, so a backfill over live history rewrites, not duplicates. */
 export function anomalyId(seriesKey: string, startMs: number): string {
@@ -108,7 +116,7 @@ export class DetectionCore {
       try {
         const body = JSON.parse(text) as SnapshotBody;
         if (body.v === 1) {
-          state = { id, detector: restore(body.detector), lastTimeMs: body.lastTimeMs, hysteresis: body.hysteresis ?? createHysteresis(), dirty: false };
+          state = { id, detector: restore(body.detector), lastTimeMs: body.lastTimeMs, hysteresis: body.hysteresis ?? createHysteresis(), dirty: false, early: body.early };
           this.restoredSeries++;
         }
       } catch {
@@ -138,8 +146,85 @@ export class DetectionCore {
         }
       }
       this.stepOne(p.key, state, p.timeMs, p.value, scores, events);
+      if (state.early && state.lastTimeMs >= state.early.startMs) this.settleEarly(p.key, state, events);
     }
     return { scores, events, evicted: this.takeEvicted() };
+  }
+
+  /**
+   * Early detection: scores provisional points (minutes not closed yet, see
+   * MinuteBucketer.provisional) on a copy of each series' detector, and opens an anomaly
+   * at once when they cross the threshold. The live state is untouched: the minutes are
+   * scored for real when they close, and then the early anomaly is either taken over by
+   * the real one (same start, same id) or closed. Only series in memory, warmed up, with
+   * no anomaly open, and with a value outside their last band of normal are scored, so
+   * this costs nothing while all is well.
+   */
+  peek(points: readonly SeriesPoint[]): AnomalyEvent[] {
+    const events: AnomalyEvent[] = [];
+    const byKey = new Map<string, SeriesPoint[]>();
+    for (const p of points) {
+      const list = byKey.get(p.key);
+      if (list) list.push(p);
+      else byKey.set(p.key, [p]);
+    }
+    for (const [key, series] of byKey) {
+      const state = this.states.peek(key);
+      if (!state || state.hysteresis.open || !isWarm(state.detector)) continue;
+      const fresh = series.filter((p) => p.timeMs > state.lastTimeMs);
+      const band = state.band;
+      if (fresh.length === 0 || (band && !fresh.some((p) => p.value < band.lower || p.value > band.upper))) continue;
+      const crossing = this.scoreCopy(state, fresh);
+      if (!crossing) continue;
+      const early = state.early;
+      if (!early) {
+        state.early = crossing.first;
+        state.early.peakScore = crossing.peak.score;
+        Object.assign(state.early, { peakMs: crossing.peak.timeMs, expected: crossing.peak.expected, actual: crossing.peak.value, lower: crossing.peak.lower, upper: crossing.peak.upper, endMs: crossing.peak.timeMs });
+        state.dirty = true;
+        events.push(this.event(key, state, 'open', state.early, 'early'));
+      } else if (crossing.peak.score >= early.peakScore + EARLY_UPDATE_MARGIN) {
+        Object.assign(early, { peakScore: crossing.peak.score, peakMs: crossing.peak.timeMs, expected: crossing.peak.expected, actual: crossing.peak.value, lower: crossing.peak.lower, upper: crossing.peak.upper });
+        early.endMs = Math.max(early.endMs, crossing.peak.timeMs);
+        state.dirty = true;
+        events.push(this.event(key, state, 'update', early, 'early'));
+      }
+    }
+    return events;
+  }
+
+  /** Scores points on a copy of the series' detector; the first crossing and the peak, if any crossed. */
+  private scoreCopy(state: SeriesState, points: readonly SeriesPoint[]): { first: AnomalyWindow; peak: ScoredValue } | undefined {
+    const detector = cloneDetector(state.detector);
+    let last = state.lastTimeMs;
+    let first: AnomalyWindow | undefined;
+    let peak: ScoredValue | undefined;
+    const feed = (timeMs: number, value: number) => {
+      const r = step(detector, timeMs, value);
+      if (!(r.score >= this.options.threshold)) return;
+      const scored: ScoredValue = { timeMs, value, score: r.score, expected: r.expected, lower: r.lower, upper: r.upper };
+      first ??= { startMs: timeMs, endMs: timeMs, peakScore: r.score, peakMs: timeMs, expected: r.expected, actual: value, lower: r.lower, upper: r.upper };
+      if (!peak || scored.score > peak.score) peak = scored;
+    };
+    for (const p of points) {
+      if (p.timeMs <= last) continue; // a minute offered twice (several stats of one source share a key only by mistake)
+      if (isCountSeries(p.id) && Number.isFinite(last)) {
+        const gap = Math.round((p.timeMs - last) / MINUTE_MS) - 1;
+        if (gap > 0 && gap <= this.options.maxGapMinutes) for (let t = last + MINUTE_MS; t < p.timeMs; t += MINUTE_MS) feed(t, 0);
+      }
+      feed(p.timeMs, p.value);
+      last = p.timeMs;
+    }
+    return first && peak ? { first, peak } : undefined;
+  }
+
+  /** The early anomaly's minute has been scored for real: hand over to the real anomaly, or close it. */
+  private settleEarly(key: string, state: SeriesState, events: AnomalyEvent[]): void {
+    const early = state.early!;
+    state.early = undefined;
+    state.dirty = true;
+    if (state.hysteresis.open?.startMs === early.startMs) return; // the real anomaly has the same id
+    events.push(this.event(key, state, 'close', early, 'early'));
   }
 
   takeEvicted(): StateSnapshot[] {
@@ -169,28 +254,34 @@ export class DetectionCore {
     scores.push(scored);
     state.lastTimeMs = timeMs;
     state.dirty = true;
+    state.band = { lower: r.lower, upper: r.upper };
     const change = stepHysteresis(state.hysteresis, this.options, scored);
     if (!change) return;
+    events.push(this.event(key, state, change.transition, change.anomaly));
+  }
+
+  private event(key: string, state: SeriesState, type: Transition, window: AnomalyWindow, stage?: 'early'): AnomalyEvent {
     const { id } = state;
-    events.push({
-      type: change.transition,
+    return {
+      type,
       anomaly: {
-        ...change.anomaly,
-        id: anomalyId(key, change.anomaly.startMs),
+        ...window,
+        id: anomalyId(key, window.startMs),
         seriesKey: key,
         signal: id.signal,
         service: id.service,
         name: id.name,
         stat: id.stat,
         attributes: id.attributes,
-        detector: this.options.detector,
-        status: change.transition === 'close' ? 'closed' : 'open',
+        // An anomaly opened from a minute in progress says so until that minute is scored.
+        detector: stage ? `${this.options.detector}-${stage}` : this.options.detector,
+        status: type === 'close' ? 'closed' : 'open',
       },
-    });
+    };
   }
 
   private snapshotOf(key: string, state: SeriesState): StateSnapshot {
-    const body: SnapshotBody = { v: 1, detector: snapshot(state.detector), lastTimeMs: state.lastTimeMs, hysteresis: state.hysteresis };
+    const body: SnapshotBody = { v: 1, detector: snapshot(state.detector), lastTimeMs: state.lastTimeMs, hysteresis: state.hysteresis, early: state.early };
     return { key, detector: this.options.detector, snapshot: JSON.stringify(body), lastTimeMs: state.lastTimeMs };
   }
 }

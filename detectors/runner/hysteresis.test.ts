@@ -3,10 +3,10 @@ import { createHysteresis, stepHysteresis, type HysteresisOptions } from './hyst
 
 const options: HysteresisOptions = { threshold: 0.5, closeThreshold: 0.3, quietPoints: 3 };
 
-function feed(scores: number[]) {
+function feed(scores: number[], values: number[] = scores.map((s, i) => (s >= 0.5 ? i * 10 : 0))) {
   const state = createHysteresis();
   return scores.flatMap((score, i) => {
-    const change = stepHysteresis(state, options, { timeMs: i, value: i * 10, score, expected: 0, lower: -1, upper: 1 });
+    const change = stepHysteresis(state, options, { timeMs: i, value: values[i], score, expected: 0, lower: -1, upper: 1 });
     return change ? [{ at: i, ...change }] : [];
   });
 }
@@ -30,6 +30,20 @@ describe('hysteresis', () => {
       ['open', 0],
       ['close', 6],
     ]);
+  });
+
+  it('stays open while the value is outside the band it had at opening, until the rebaseline horizon', () => {
+    // The detector adapts (scores fall to 0) but the series has not come back.
+    const stuck = feed([0.9, 0, 0, 0, 0, 0, 0, 0], [50, 50, 50, 50, 50, 0, 0, 0]);
+    expect(stuck.map((e) => [e.transition, e.at])).toEqual([
+      ['open', 0],
+      ['close', 7],
+    ]);
+    expect(stuck[1].anomaly.endMs).toBe(4);
+    const state = createHysteresis();
+    const transitions = [];
+    for (let i = 0; i < 80; i++) transitions.push(stepHysteresis(state, { ...options, rebaselinePoints: 60 }, { timeMs: i, value: 50, score: i === 0 ? 0.9 : 0, expected: 0, lower: -1, upper: 1 })?.transition);
+    expect(transitions.indexOf('close')).toBe(63); // a new normal after 60 points, then 3 quiet
   });
 
   it('a new burst after closing is a new anomaly', () => {

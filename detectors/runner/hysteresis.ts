@@ -1,14 +1,24 @@
 /**
  * Scores → anomaly events, with hysteresis so that one incident is one anomaly: a score
  * at or above `threshold` opens an anomaly; it stays open while scores keep reaching
- * `closeThreshold` and closes after `quietPoints` points in a row below it. Scores above
+ * `closeThreshold` or the value stays outside the band of normal it had when the anomaly
+ * opened, and closes after `quietPoints` points in a row that do neither. Scores above
  * the peak while open update the anomaly instead of opening another.
+ *
+ * The band matters because detectors score *news*: a series that jumps and stays up scores
+ * high once, then the detector adapts. Operationally the anomaly lasts until the series
+ * is back where it was (that is when an incident recovers) — or, for a shift that turns out
+ * to be the new normal, until `rebaselinePoints` points have passed.
  */
 export interface HysteresisOptions {
   threshold: number;
   closeThreshold: number;
   quietPoints: number;
+  /** Points after opening past which only scores keep an anomaly open (default 60). */
+  rebaselinePoints?: number;
 }
+
+const DEFAULT_REBASELINE_POINTS = 60;
 
 export interface ScoredValue {
   timeMs: number;
@@ -35,6 +45,10 @@ export interface AnomalyWindow {
 export interface HysteresisState {
   open: AnomalyWindow | null;
   quiet: number;
+  /** Band of normal predicted for the point that opened the anomaly. */
+  base?: { lower: number; upper: number };
+  /** Points seen since the anomaly opened. */
+  openPoints?: number;
 }
 
 export type Transition = 'open' | 'update' | 'close';
@@ -50,9 +64,14 @@ export function stepHysteresis(state: HysteresisState, options: HysteresisOption
     if (!(p.score >= options.threshold)) return undefined;
     state.open = { startMs: p.timeMs, endMs: p.timeMs, peakScore: p.score, peakMs: p.timeMs, expected: p.expected, actual: p.value, lower: p.lower, upper: p.upper };
     state.quiet = 0;
+    state.base = { lower: p.lower, upper: p.upper };
+    state.openPoints = 0;
     return { transition: 'open', anomaly: { ...state.open } };
   }
-  if (p.score >= options.closeThreshold) {
+  const openPoints = (state.openPoints = (state.openPoints ?? 0) + 1);
+  const base = state.base;
+  const deviating = base !== undefined && openPoints <= (options.rebaselinePoints ?? DEFAULT_REBASELINE_POINTS) && (p.value < base.lower || p.value > base.upper);
+  if (p.score >= options.closeThreshold || deviating) {
     state.quiet = 0;
     open.endMs = p.timeMs;
     if (p.score <= open.peakScore) return undefined;
@@ -62,5 +81,7 @@ export function stepHysteresis(state: HysteresisState, options: HysteresisOption
   if (++state.quiet < options.quietPoints) return undefined;
   state.open = null;
   state.quiet = 0;
+  state.base = undefined;
+  state.openPoints = 0;
   return { transition: 'close', anomaly: { ...open } };
 }

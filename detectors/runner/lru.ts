@@ -30,6 +30,11 @@ export class Lru<V> {
     return value;
   }
 
+  /** The value, leaving the use order alone (for looks that should not keep an entry alive). */
+  peek(key: string): V | undefined {
+    return this.map.get(key);
+  }
+
   set(key: string, value: V): void {
     this.map.delete(key);
     this.map.set(key, value);

@@ -92,6 +92,7 @@ describe('DetectorRunner', () => {
     const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
     await send(Array.from({ length: 200 }, (_, m) => gauge(m, 10 + noise())));
     await send(Array.from({ length: 10 }, (_, i) => gauge(200 + i, 40 + noise())));
+    await send(Array.from({ length: 10 }, (_, i) => gauge(210 + i, 10 + noise()))); // back to normal
     await close();
     const mine = published.filter((p) => p.anomaly.startMs === T0 + 200 * MIN);
     expect(mine.map((p) => p.type)).toEqual(['open', 'close']);

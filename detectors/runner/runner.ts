@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { queries, type Store } from '../../analytics/index.js';
 import type { AnomalyRecord, DetectorStateRecord, ScoreRecord } from '../../analytics/queries/anomalies.js';
 import type { Bus, IngestEnvelope, SubscribeOptions, Subscription, TableRows } from '../../ingest/index.js';
-import { MinuteBucketer } from './bucketer.js';
+import { MinuteBucketer, type BucketerOptions } from './bucketer.js';
 import { DetectionCore, type AnomalyEvent, type CoreOptions, type StateSnapshot } from './core.js';
 import { observeRows } from './extract.js';
 import type { SeriesPoint } from './series.js';
@@ -32,6 +32,8 @@ export interface RunnerOptions {
   flushIntervalMs: number;
   /** Buffered rows past which a write starts at once; four times this and the oldest scores are dropped. */
   maxBufferedRows: number;
+  /** Early scoring of minutes still open (see MinuteBucketer); absent: anomalies wait for the minute to close. */
+  early?: BucketerOptions['early'];
 }
 
 export interface RunnerDeps {
@@ -75,7 +77,7 @@ export class DetectorRunner {
   ) {
     this.core = new DetectionCore(options.core);
     // Sources (counters, span names …) outnumber series a little; bound them alike.
-    this.bucketer = new MinuteBucketer({ lagMs: options.lagMs, maxSources: options.core.maxSeries * 2 });
+    this.bucketer = new MinuteBucketer({ lagMs: options.lagMs, maxSources: options.core.maxSeries * 2, early: options.early });
   }
 
   async start(): Promise<void> {
@@ -138,6 +140,8 @@ export class DetectorRunner {
         for (const obs of observeRows(envelope.rows ?? decodeRows(envelope))) this.bucketer.add(obs);
       }
       await this.detect(this.bucketer.drain());
+      const provisional = this.bucketer.provisional();
+      if (provisional.length > 0) this.emit(this.core.peek(provisional));
     } catch (err) {
       // Never fail the batch: a redelivery would count its observations twice.
       this.deps.logger.error({ err }, 'detector runner: batch failed');
@@ -164,12 +168,16 @@ export class DetectorRunner {
     const out = this.core.process(points);
     for (const s of out.evicted) this.states.set(s.key, s);
     this.bufferScores(out.scores);
-    for (const event of out.events) {
+    this.emit(out.events);
+    if (this.scores.length + this.anomalies.size + this.states.size >= this.options.maxBufferedRows) void this.flush();
+  }
+
+  private emit(events: readonly AnomalyEvent[]): void {
+    for (const event of events) {
       const record: AnomalyRecord = { ...event.anomaly, updatedAtMs: this.nextUpdatedAt() };
       this.anomalies.set(record.id, record);
       this.publish({ type: event.type, anomaly: record });
     }
-    if (this.scores.length + this.anomalies.size + this.states.size >= this.options.maxBufferedRows) void this.flush();
   }
 
   /** Brings the states of series not in memory back: unwritten snapshots first, then the store. */

@@ -51,7 +51,11 @@ describe('error patterns that accompany a metric anomaly', () => {
     expect(correlated).toHaveLength(1);
     expect(correlated[0]).toMatchObject({ detector: 'pattern-correlation', start: new Date(SHIFT_AT).toISOString() });
     expect(correlated[0].attributes).toMatchObject({ templateId: gateway.id, relatedSeriesKey: 'metric:payments:queue.depth:value', lift: 'new' });
-    const { anomalies: metric } = await getJson(`${vigil.url}/api/v1/anomalies?${range}&service=${SERVICE}&signal=metric`);
-    expect(metric.map((a: any) => a.id)).toContain(correlated[0].attributes.relatedAnomalyId);
+    // The runner writes its anomalies every second; the correlation may be stored first.
+    const related = await eventually(async () => {
+      const { anomalies: metric } = await getJson(`${vigil.url}/api/v1/anomalies?${range}&service=${SERVICE}&signal=metric`);
+      return metric.find((a: any) => a.id === correlated[0].attributes.relatedAnomalyId);
+    });
+    expect(related.seriesKey).toBe('metric:payments:queue.depth:value');
   });
 });
