@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { VigilError } from '../errors.js';
-import { CONFIG_KEYS, envName, type ConfigKey, type FlatConfig, type KeySpec } from './schema.js';
+import { CONFIG_KEYS, CROSS_CHECKS, envName, type ConfigKey, type FlatConfig, type KeySpec } from './schema.js';
 
 export interface ConfigSources {
   /** Path of a YAML or JSON config file. */
@@ -13,8 +13,12 @@ export interface ConfigSources {
 
 /** Reads and validates the configuration once; any bad value fails with the key named. */
 export function loadConfig(sources: ConfigSources = {}): FlatConfig {
+  const env = sources.env ?? {};
+  const coerce = (key: string, spec: KeySpec, raw: unknown, source: string) => coerceValue(key, spec, raw, source, env);
   const values: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(CONFIG_KEYS)) values[key] = spec.default;
+  for (const [key, spec] of Object.entries(CONFIG_KEYS) as Array<[string, KeySpec]>) {
+    values[key] = spec.type === 'json' ? coerce(key, spec, spec.default, 'defaults') : spec.default;
+  }
 
   if (sources.file) {
     for (const [key, raw] of Object.entries(flatten(readFile(sources.file)))) {
@@ -22,7 +26,6 @@ export function loadConfig(sources: ConfigSources = {}): FlatConfig {
       values[key] = coerce(key, CONFIG_KEYS[key as ConfigKey], raw, sources.file);
     }
   }
-  const env = sources.env ?? {};
   for (const [key, spec] of Object.entries(CONFIG_KEYS) as Array<[string, KeySpec]>) {
     const name = [envName(key), ...(spec.envAliases ?? [])].find((n) => env[n] !== undefined && env[n] !== '');
     if (name) values[key] = coerce(key, spec, env[name], name);
@@ -31,6 +34,13 @@ export function loadConfig(sources: ConfigSources = {}): FlatConfig {
     if (raw === undefined) continue;
     if (!(key in CONFIG_KEYS)) throw invalid(key, 'unknown key');
     values[key] = coerce(key, CONFIG_KEYS[key as ConfigKey], raw, 'command line');
+  }
+  for (const check of CROSS_CHECKS) {
+    try {
+      check(values as FlatConfig);
+    } catch (err) {
+      throw new VigilError('CONFIG_INVALID', `invalid configuration: ${(err as Error).message}`);
+    }
   }
   return values as FlatConfig;
 }
@@ -85,9 +95,27 @@ function flatten(value: unknown, prefix = ''): Record<string, unknown> {
   return out;
 }
 
-function coerce(key: string, spec: KeySpec, raw: unknown, source: string): string | number | boolean {
+function coerceValue(key: string, spec: KeySpec, raw: unknown, source: string, env: NodeJS.ProcessEnv): unknown {
   const where = `${key} (from ${source})`;
   switch (spec.type) {
+    case 'json': {
+      let value = raw;
+      if (typeof raw === 'string') {
+        try {
+          value = JSON.parse(raw);
+        } catch (err) {
+          // V8 quotes the input in its message, and the input may hold secrets: keep the position only.
+          const at = /position (\d+)/.exec((err as Error).message);
+          throw invalid(where, `not valid JSON${at ? ` (at position ${at[1]})` : ''}`);
+        }
+      }
+      try {
+        return spec.parse ? spec.parse(value, { key, env }) : value;
+      } catch (err) {
+        // The reader's message starts with the path at fault (key[index].field).
+        throw new VigilError('CONFIG_INVALID', `invalid configuration: ${(err as Error).message} (from ${source})`);
+      }
+    }
     case 'boolean': {
       if (typeof raw === 'boolean') return raw;
       if (raw === 'true' || raw === '1') return true;

@@ -3,7 +3,10 @@
  * to highest precedence: defaults < config file (--config vigil.yaml|json) <
  * environment (VIGIL_*) < CLI flags. README's configuration reference is this table.
  */
-export type KeyType = 'string' | 'integer' | 'number' | 'boolean' | 'enum';
+import { checkRouteChannels, parseChannels, parseRoutes } from '../notify/config.js';
+
+/** `json`: a structured value (a list or map) in the config file, or JSON text in the environment. */
+export type KeyType = 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'json';
 
 export interface KeySpec {
   type: KeyType;
@@ -16,6 +19,11 @@ export interface KeySpec {
   secret?: boolean;
   /** Other environment variables that set this key (the key's own name wins when both are set). */
   envAliases?: readonly string[];
+  /**
+   * Reads a `json` key's value (secrets resolved from `env`) and returns its typed form;
+   * throws an Error whose message starts with the path at fault.
+   */
+  parse?: (value: unknown, context: { key: string; env: NodeJS.ProcessEnv }) => unknown;
 }
 
 export const CONFIG_KEYS = {
@@ -65,17 +73,35 @@ export const CONFIG_KEYS = {
   'kafka.writerGroupId': { type: 'string', default: 'vigil-writer', description: 'Consumer group prefix of the writers (one group per topic: <prefix>.<signal>).' },
   'clickhouse.port': { type: 'integer', default: 8123, min: 0, max: 65535, description: 'Port of the ClickHouse HTTP interface the store role serves (0 picks a free port).' },
   'auth.internalToken': { type: 'string', default: '', secret: true, description: 'Token of the internal user vigil on the ClickHouse HTTP interface (store role; use VIGIL_AUTH_INTERNAL_TOKEN).' },
+  'notify.enabled': { type: 'boolean', default: true, description: 'Send notifications for incident transitions to the channels in notify.channels.' },
+  'notify.channels': { type: 'json', default: '[]', parse: parseChannels, description: 'Where pages go: a list of { name, type, url, … } with type pagerduty, opsgenie, slack, alertmanager or webhook (see Paging). In the environment, as JSON.' },
+  'notify.routes': { type: 'json', default: '[]', parse: parseRoutes, description: 'Which incidents go to which channels: a list of { services, severities, labels, channels, continue, default } (see Paging); none: every channel gets every incident. In the environment, as JSON.' },
+  'notify.allowPrivateTargets': { type: 'boolean', default: false, description: 'Let channels reach loopback, private, link-local and other non-public addresses (off: such targets are refused, the SSRF guard).' },
+  'notify.allowedHosts': { type: 'string', default: '', description: 'Comma-separated host names (or IP literals) channels may reach even when they resolve to non-public addresses.' },
+  'notify.publicUrl': { type: 'string', default: '', description: 'Base URL of Vigil\'s web UI as people reach it, for links in pages (e.g. https://vigil.example.com); empty leaves links out.' },
+  'notify.timeoutMs': { type: 'integer', default: 10000, min: 100, description: 'Time limit of one delivery attempt (DNS, connect, request, answer).' },
+  'notify.retry.initialDelayMs': { type: 'integer', default: 1000, min: 1, description: 'Backoff before the second attempt; doubles per attempt, with full jitter, never below the receiver\'s Retry-After.' },
+  'notify.retry.maxDelayMs': { type: 'integer', default: 60000, min: 1, description: 'Longest backoff between two attempts (a longer Retry-After is still honoured).' },
+  'notify.retry.deadlineSeconds': { type: 'integer', default: 900, min: 1, description: 'A delivery not accepted within this long after its first attempt is recorded as failed.' },
+  'notify.alertmanagerResendSeconds': { type: 'integer', default: 60, min: 1, description: 'How often firing alerts are re-posted to Alertmanager channels (each carries endsAt four intervals ahead, as Prometheus does).' },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
-type ValueOf<K extends ConfigKey> = (typeof CONFIG_KEYS)[K]['type'] extends 'boolean'
+type ValueOf<K extends ConfigKey> = (typeof CONFIG_KEYS)[K] extends { parse: (...args: never[]) => infer R }
+  ? R
+  : (typeof CONFIG_KEYS)[K]['type'] extends 'boolean'
   ? boolean
   : (typeof CONFIG_KEYS)[K]['type'] extends 'integer' | 'number'
     ? number
     : string;
 
 export type FlatConfig = { [K in ConfigKey]: ValueOf<K> };
+
+/** Checks across keys, run once every source is applied; each throws an Error naming the key. */
+export const CROSS_CHECKS: ReadonlyArray<(config: FlatConfig) => void> = [
+  (config) => checkRouteChannels(config['notify.routes'], config['notify.channels']),
+];
 
 /** `store.dataDir` → `VIGIL_STORE_DATA_DIR`. */
 export function envName(key: string): string {
