@@ -25,7 +25,7 @@ describe('migrate on chDB', () => {
     for (const t of [
       'otel_logs', 'otel_traces', 'otel_metrics_gauge', 'otel_metrics_sum', 'otel_metrics_histogram',
       'otel_metrics_exponential_histogram', 'otel_metrics_summary', 'events', 'logs_per_minute',
-      'span_red_per_minute', 'service_call_edges', 'metric_points_per_minute',
+      'span_red_per_minute', 'service_call_edges', 'metric_points_per_minute', 'notifications',
     ]) expect(names).toContain(t);
   });
 });

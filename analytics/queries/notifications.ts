@@ -42,10 +42,10 @@ const COLUMNS = `NotificationId AS id, IncidentId AS incidentId, Fingerprint AS 
     toString(toUnixTimestamp64Milli(CreatedAt)) AS createdAtMs, toString(toUnixTimestamp64Milli(DeliveredAt)) AS deliveredAtMs,
     LatencyMs AS latencyMs, toString(toUnixTimestamp64Milli(UpdatedAt)) AS updatedAtMs`;
 
-/** `"<seconds>.<ms>"`: ClickHouse parses it as a Unix time into DateTime64(3). */
+/** `"<seconds, 9+ digits>.<ms>"`: ClickHouse parses it as a Unix time into DateTime64(3) (fewer digits read as a date). */
 function msText(ms: number): string {
   const t = Math.max(0, Math.floor(ms));
-  return `${Math.floor(t / 1000)}.${String(t % 1000).padStart(3, '0')}`;
+  return `${String(Math.floor(t / 1000)).padStart(9, '0')}.${String(t % 1000).padStart(3, '0')}`;
 }
 
 export async function insertNotifications(store: Store, rows: readonly NotificationRecord[]): Promise<void> {

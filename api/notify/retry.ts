@@ -36,13 +36,17 @@ export async function withRetry<T>(attempt: (n: number) => Promise<AttemptResult
   for (let n = 1; ; n++) {
     const result = await attempt(n);
     if (result.ok || !result.retryable) return { result, attempts: n, aborted: false };
-    const backoff = random() * Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (n - 1));
-    const waitMs = Math.max(backoff, result.retryAfterMs ?? 0);
+    const waitMs = Math.max(backoffMs(n, policy, random()), result.retryAfterMs ?? 0);
     if (now() + waitMs > deadline) {
       return { result: { ...result, error: `${result.error}; gave up after ${n} attempts (retry deadline ${policy.deadlineMs} ms)` }, attempts: n, aborted: false };
     }
     if (!(await sleep(waitMs, hooks.signal))) return { result, attempts: n, aborted: true };
   }
+}
+
+/** Full jitter: the wait after attempt n is `random` (in [0, 1)) × min(maxDelay, initialDelay · 2^(n-1)). */
+export function backoffMs(n: number, policy: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'>, random: number): number {
+  return random * Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (n - 1));
 }
 
 /** `Retry-After` as milliseconds: delay-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
