@@ -84,3 +84,31 @@ describe('provisional points for early scoring', () => {
     expect(b.provisional()).toEqual([]);
   });
 });
+
+describe('silence', () => {
+  const early = { intervalMs: 10_000, minSamples: 5, minElapsedMs: 30_000 };
+
+  it('offers zero rates for a service whose event time stopped while the others went on', () => {
+    const b = new MinuteBucketer({ lagMs: 2 * MIN, maxSources: 100, early });
+    for (let s = 0; s < 60; s++) for (const svc of ['a', 'b', 'quiet']) b.add(log(T0 + s * 1000, 'INFO', svc));
+    b.provisional();
+    // a and b go on for 100 s; quiet says nothing more.
+    for (let s = 60; s < 75; s++) for (const svc of ['a', 'b']) b.add(log(T0 + s * 1000, 'INFO', svc));
+    expect(b.provisional().filter((p) => p.id.service === 'quiet')).toEqual([]); // 15 s behind: jitter, not silence
+    for (let s = 75; s < 160; s++) for (const svc of ['a', 'b']) b.add(log(T0 + s * 1000, 'INFO', svc));
+    const quiet = b.provisional().filter((p) => p.id.service === 'quiet');
+    expect(quiet.map((p) => [(p.timeMs - T0) / MIN, p.value])).toEqual([
+      [0, 60], // its last minute as it stands
+      [1, 0], // then silence
+      [2, 0], // 39 s into minute 2 (30 s are enough to call its rate)
+    ]);
+    expect(quiet[1].key).toBe('log_rate:quiet:INFO:count');
+  });
+
+  it('needs a few live services to tell silence from one sender with a clock ahead', () => {
+    const b = new MinuteBucketer({ lagMs: 2 * MIN, maxSources: 100, early });
+    for (let s = 0; s < 60; s++) b.add(log(T0 + s * 1000, 'INFO', 'a'));
+    b.add(log(T0 + 5 * MIN, 'INFO', 'skewed'));
+    expect(b.provisional().filter((p) => p.value === 0)).toEqual([]);
+  });
+});

@@ -25,6 +25,18 @@ export interface BucketerOptions {
   early?: { intervalMs: number; minSamples: number; minElapsedMs: number };
 }
 
+/**
+ * A service whose event time stops while the rest moves on has gone silent (crashed,
+ * partitioned, or its telemetry is lost): after this long behind the others its rates are
+ * offered as provisional zeros, so the silence itself can be detected. Exporters batch for
+ * a few seconds (OTel's batch span processor: 5 s), so 20 s behind is not jitter. Past the
+ * horizon a service is gone rather than silent and is left alone.
+ */
+const SILENCE_MS = 20_000;
+const SILENCE_HORIZON_MS = 10 * MINUTE_MS;
+/** The reference clock needs this many live clocks, so one sender's skewed clock cannot mute the rest. */
+const MIN_REFERENCE_CLOCKS = 3;
+
 interface SourceState {
   base: Observation['base'];
   clock: string;
@@ -48,6 +60,9 @@ export class MinuteBucketer {
   private readonly clocks = new Map<string, Clock>();
   private readonly dirty = new Set<string>();
   private readonly earlyDue = new Set<string>();
+  /** Newest event time seen on any clock, and where the last silence check stood. */
+  private globalMs = -Infinity;
+  private silenceCheckAtMs = -Infinity;
   /** Observations dropped because their minute had closed. */
   lateDropped = 0;
 
@@ -69,6 +84,7 @@ export class MinuteBucketer {
       this.clocks.set(obs.clock, clock);
     }
     clock.sources.add(obs.source);
+    if (obs.timeMs > this.globalMs) this.globalMs = obs.timeMs;
     if (obs.timeMs > clock.watermarkMs) {
       clock.watermarkMs = obs.timeMs;
       const early = this.options.early;
@@ -131,7 +147,48 @@ export class MinuteBucketer {
       }
     }
     this.earlyDue.clear();
+    if (this.globalMs - this.silenceCheckAtMs >= early.intervalMs) {
+      this.silenceCheckAtMs = this.globalMs;
+      const reference = this.referenceMs();
+      if (reference !== undefined) {
+        for (const clock of this.clocks.values()) {
+          const behind = reference - clock.watermarkMs;
+          if (behind >= SILENCE_MS && behind <= SILENCE_HORIZON_MS) this.silentPoints(clock, reference, early.minElapsedMs, points);
+        }
+      }
+    }
     return points;
+  }
+
+  /** Where event time stands for most services: the median watermark of the clocks alive lately. */
+  private referenceMs(): number | undefined {
+    const live = [...this.clocks.values()].map((c) => c.watermarkMs).filter((w) => w >= this.globalMs - SILENCE_HORIZON_MS);
+    if (live.length < MIN_REFERENCE_CLOCKS) return undefined;
+    live.sort((a, b) => a - b);
+    return live[Math.floor(live.length / 2)];
+  }
+
+  /** A silent clock's rates: its open minutes as they stand, then zeros up to the reference time. */
+  private silentPoints(clock: Clock, nowMs: number, minElapsedMs: number, out: SeriesPoint[]): void {
+    const current = minuteOf(nowMs);
+    for (const key of clock.sources) {
+      const source = this.sources.peek(key);
+      if (!source || (source.base.signal !== 'log_rate' && source.base.signal !== 'span_rate')) continue;
+      const id = { ...source.base, stat: 'count' as const };
+      let last = source.closedThroughMs;
+      let carry = source.carry;
+      for (const minute of [...source.open.keys()].sort((a, b) => a - b)) {
+        const closed = closeMinute(source.base, source.open.get(minute)!, carry);
+        carry = closed.carry;
+        for (const v of closed.values) out.push({ key: seriesKey(v.id), id: v.id, timeMs: minute, value: v.value });
+        last = minute;
+      }
+      if (!Number.isFinite(last)) continue;
+      for (let minute = last + MINUTE_MS; minute <= current; minute += MINUTE_MS) {
+        if (minute === current && nowMs - minute < minElapsedMs) break;
+        out.push({ key: seriesKey(id), id, timeMs: minute, value: 0 });
+      }
+    }
   }
 
   /** Closes every open minute (at shutdown, or at the end of a backfill). */
