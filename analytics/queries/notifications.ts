@@ -25,7 +25,7 @@ export interface NotificationRecord {
   httpStatus: number;
   /** Why it failed, was refused or skipped ('' otherwise); never holds a secret. */
   error: string;
-  /** The incident message as JSON while pending (what a restart resumes), '' afterwards. */
+  /** The incident message as JSON while pending (what a restart resumes); afterwards kept only for Alertmanager (what it re-posts), '' otherwise. */
   message: string;
   transitionAtMs: number;
   createdAtMs: number;
@@ -135,4 +135,21 @@ export async function searchNotifications(store: Store, q: NotificationSearch): 
     { incident: q.incidentId, channel: q.channel, status: q.status, limit: q.limit },
   );
   return rows.map(toRecord);
+}
+
+/**
+ * Alertmanager alerts Vigil last left firing: per incident and channel, the newest transition
+ * that was not skipped is a delivered trigger or refresh. With its message, so a restarted
+ * notifier keeps re-posting them (Alertmanager would otherwise end them).
+ */
+export async function firingAlertmanagerNotifications(store: Store, channelType = 'alertmanager'): Promise<NotificationRecord[]> {
+  const rows = await store.query<Record<string, unknown>>(
+    `SELECT * FROM (
+        SELECT ${COLUMNS} FROM notifications WHERE ChannelType = {type:String}
+        ORDER BY NotificationId, UpdatedAt DESC LIMIT 1 BY NotificationId
+    ) WHERE status != 'skipped'
+    ORDER BY incidentId, channel, version DESC LIMIT 1 BY incidentId, channel`,
+    { type: channelType },
+  );
+  return rows.map(toRecord).filter((r) => r.status === 'delivered' && (r.action === 'trigger' || r.action === 'refresh') && r.message !== '');
 }

@@ -70,19 +70,24 @@ export async function createNotifier(deps: NotifierDeps): Promise<Notifier> {
 
   const keyOf = (incidentId: string, channel: string) => `${incidentId}\u0000${channel}`;
 
-  function enqueue(job: DeliveryJob, record: NotificationRecord): void {
-    const key = keyOf(job.message.incident.id, job.channel.name);
-    const chain = chains.get(key) ?? { tail: Promise.resolve(), version: 0 };
-    chain.version = Math.max(chain.version, job.message.incident.version);
-    const run = chain.tail.then(() => settle(job, record)).catch((err) => logger.error({ err, delivery: job.id }, 'delivery crashed'));
-    chain.tail = run;
-    chains.set(key, chain);
+  /** Runs `task` after everything queued for `key`, so one incident's posts to one channel never overtake each other. */
+  function chain(key: string, version: number, task: () => Promise<void>, onDone: () => void = () => undefined): void {
+    const entry = chains.get(key) ?? { tail: Promise.resolve(), version: 0 };
+    entry.version = Math.max(entry.version, version);
+    const run = entry.tail.then(task).catch((err) => logger.error({ err }, 'notifier task crashed'));
+    entry.tail = run;
+    chains.set(key, entry);
     running.add(run);
     void run.finally(() => {
       running.delete(run);
-      accepted.delete(job.id);
+      onDone();
       if (chains.get(key)?.tail === run) chains.delete(key);
     });
+  }
+
+  function enqueue(job: DeliveryJob, record: NotificationRecord): void {
+    const key = keyOf(job.message.incident.id, job.channel.name);
+    chain(key, job.message.incident.version, () => settle(job, record), () => accepted.delete(job.id));
   }
 
   async function settle(job: DeliveryJob, pending: NotificationRecord): Promise<void> {
@@ -90,19 +95,20 @@ export async function createNotifier(deps: NotifierDeps): Promise<Notifier> {
     if (result.aborted) return; // closing: stays pending, resumed by the next start
     const now = Date.now();
     const delivered = result.status === 'delivered';
-    await record([
+    await recordOutcome(
       {
         ...pending,
         status: result.status,
         attempts: result.attempts,
         httpStatus: result.httpStatus,
         error: result.error,
-        message: '',
+        // Alertmanager rows keep the message: a restarted notifier re-posts the alerts still firing.
+        message: job.channel.type === 'alertmanager' ? pending.message : '',
         deliveredAtMs: delivered ? now : 0,
         latencyMs: delivered ? now - pending.createdAtMs : 0,
         updatedAtMs: Math.max(now, pending.updatedAtMs + 1),
       },
-    ]);
+    );
     const log = { delivery: job.id, channel: job.channel.name, action: job.action, attempts: result.attempts, httpStatus: result.httpStatus };
     if (delivered) logger.info({ ...log, latencyMs: now - pending.createdAtMs }, 'page delivered');
     else logger.warn({ ...log, status: result.status, error: result.error }, 'page not delivered');
@@ -111,6 +117,28 @@ export async function createNotifier(deps: NotifierDeps): Promise<Notifier> {
       if (job.action === 'resolve') firing.delete(key);
       else if (delivered) firing.set(key, { channel: job.channel, message: job.message });
     }
+  }
+
+  /**
+   * Outcome rows are group-committed: every outcome settled while an insert runs goes in the
+   * next one (a burst of pages is a few inserts, not one per page). Resolves once written.
+   */
+  const outcomes: Array<{ row: NotificationRecord; written: () => void }> = [];
+  let flushing = false;
+  function recordOutcome(row: NotificationRecord): Promise<void> {
+    return new Promise((written) => {
+      outcomes.push({ row, written });
+      if (flushing) return;
+      flushing = true;
+      void (async () => {
+        while (outcomes.length > 0) {
+          const batch = outcomes.splice(0);
+          await record(batch.map((o) => o.row));
+          for (const o of batch) o.written();
+        }
+        flushing = false;
+      })();
+    });
   }
 
   /** Writes delivery-log rows, retrying briefly: a lost outcome row would mean a resend after restart. */
@@ -161,7 +189,7 @@ export async function createNotifier(deps: NotifierDeps): Promise<Notifier> {
     const highest = new Map<string, number>();
     const raise = (key: string, v: number) => highest.set(key, Math.max(highest.get(key) ?? 0, v));
     for (const r of logged) raise(keyOf(r.incidentId, r.channel), r.version);
-    for (const [key, chain] of chains) raise(key, chain.version);
+    for (const [key, entry] of chains) raise(key, entry.version);
 
     const rows: NotificationRecord[] = [];
     const jobs: Array<{ job: DeliveryJob; record: NotificationRecord }> = [];
@@ -198,24 +226,32 @@ export async function createNotifier(deps: NotifierDeps): Promise<Notifier> {
     for (const { job, record } of jobs) enqueue(job, record);
   }
 
-  /** Re-posts firing alerts so Alertmanager does not end them (Prometheus' resend loop). */
-  async function refreshAlerts(): Promise<void> {
-    for (const [key, { channel, message }] of firing) {
-      if (chains.has(key)) continue; // a delivery for it is under way
-      const request = channelDefinition(channel.type).render(channel, {
-        message,
-        action: 'refresh',
-        deliveryId: webhookId(`${message.incident.id}/${message.incident.version}/${channel.name}`),
-        incidentUrl: incidentUrl(settings.publicUrl, message.incident.id),
-        nowMs: Date.now(),
-        alertTtlMs: settings.alertTtlMs,
+  /**
+   * Re-posts firing alerts so Alertmanager does not end them (Prometheus' resend loop). Each
+   * goes through its incident's chain: a refresh landing after the resolve would re-fire it.
+   */
+  function refreshAlerts(): void {
+    for (const [key, { message }] of firing) {
+      if (chains.has(key)) continue; // a delivery for it is under way and will refresh it
+      chain(key, 0, async () => {
+        const still = firing.get(key);
+        if (!still || closing.signal.aborted) return;
+        const { channel } = still;
+        const request = channelDefinition(channel.type).render(channel, {
+          message: still.message,
+          action: 'refresh',
+          deliveryId: webhookId(`${message.incident.id}/${still.message.incident.version}/${channel.name}`),
+          incidentUrl: incidentUrl(settings.publicUrl, message.incident.id),
+          nowMs: Date.now(),
+          alertTtlMs: settings.alertTtlMs,
+        });
+        try {
+          const res = await egressRequest(request, settings.egress);
+          if (res.status >= 300) logger.warn({ channel: channel.name, httpStatus: res.status }, 'alertmanager refresh refused');
+        } catch (err) {
+          logger.warn({ channel: channel.name, error: scrub((err as Error).message, channel) }, 'alertmanager refresh failed');
+        }
       });
-      try {
-        const res = await egressRequest(request, settings.egress);
-        if (res.status >= 300) logger.warn({ channel: channel.name, httpStatus: res.status }, 'alertmanager refresh refused');
-      } catch (err) {
-        logger.warn({ channel: channel.name, error: scrub((err as Error).message, channel) }, 'alertmanager refresh failed');
-      }
     }
   }
 
@@ -232,7 +268,11 @@ export async function createNotifier(deps: NotifierDeps): Promise<Notifier> {
     accepted.add(pending.id);
     enqueue({ id: pending.id, channel, message, action: pending.action as Action }, pending);
   }
-  const timer = setInterval(() => void refreshAlerts(), config['notify.alertmanagerResendSeconds'] * 1000);
+  for (const last of await queries.firingAlertmanagerNotifications(store)) {
+    const channel = channels.get(last.channel);
+    if (channel?.type === 'alertmanager') firing.set(keyOf(last.incidentId, last.channel), { channel, message: JSON.parse(last.message) as IncidentMessage });
+  }
+  const timer = setInterval(refreshAlerts, config['notify.alertmanagerResendSeconds'] * 1000);
   timer.unref();
 
   return {
