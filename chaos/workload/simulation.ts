@@ -97,6 +97,13 @@ export class Simulation implements FaultWorld {
     };
     const tickUs = TICK_MS * 1000;
     const startUs = tickStartMs * 1000;
+    // Samples close the interval that ends as this tick begins, under this tick's faults.
+    if (tickStartMs % METRIC_INTERVAL_MS === 0 && tickStartMs > this.options.originMs) {
+      for (const [name, metrics] of this.serviceMetrics) {
+        const fx = this.effects.get(name) ?? NO_EFFECTS;
+        batch.metrics.push(...metrics.sample(this.resources.get(name)!, startUs, this.rng, { saturation: fx.saturation, factors: fx.metricFactors }));
+      }
+    }
     const arrivals = Array.from({ length: this.rng.poisson(this.options.ratePerSecond * (TICK_MS / 1000)) }, () => startUs + Math.floor(this.rng.next() * tickUs));
     for (const at of arrivals.sort((a, b) => a - b)) simulateRequest(world, this.topology.entry, at);
     this.emitNewErrorLogs(batch, startUs);
@@ -108,13 +115,6 @@ export class Simulation implements FaultWorld {
         traceId: '', spanId: '', attributes: { 'vigil.canary.seq': this.canarySeq },
       });
       canarySent = 1;
-    }
-    const sampleAtMs = tickStartMs + TICK_MS;
-    if (sampleAtMs % METRIC_INTERVAL_MS === 0) {
-      for (const [name, metrics] of this.serviceMetrics) {
-        const fx = this.effects.get(name) ?? NO_EFFECTS;
-        batch.metrics.push(...metrics.sample(this.resources.get(name)!, sampleAtMs * 1000, this.rng, { saturation: fx.saturation, factors: fx.metricFactors }));
-      }
     }
     const canaryDropped = this.dropTelemetry(batch);
     return { batch, started, ended, canarySent: canarySent - canaryDropped, canaryDropped };

@@ -199,6 +199,8 @@ export function startWorkload(options: WorkloadOptions): Workload {
     });
 
   const run = async (): Promise<WorkloadReport> => {
+    // Start on the next turn, so listeners attached right after startWorkload() hear every event.
+    await new Promise((resolve) => setImmediate(resolve));
     while (nextTickMs < liveStartMs && !stopping) {
       await step((tickMs, ticks) => tickMs < liveStartMs && ticks < maxBatchTicks);
       emitter.emit('progress', { phase: 'warmup', doneMs: nextTickMs - warmupStartMs, totalMs: warmupMs, eventMs: nextTickMs, sent: { ...sent } } satisfies ProgressEvent);
