@@ -13,4 +13,5 @@ export const commandLoaders: Array<() => Promise<Command>> = [
   () => import('./commands/bench-loghub-score.js').then((m) => m.default),
   () => import('./commands/bench-nab.js').then((m) => m.default),
   () => import('./commands/bench-nab-score.js').then((m) => m.default),
+  () => import('./commands/workload-run.js').then((m) => m.default),
 ];

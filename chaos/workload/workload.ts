@@ -28,8 +28,10 @@ export interface WorkloadOptions {
   liveStartMs?: number;
   /** How long one batch may be retried on 429/503 or connection failures (default 120 s). */
   retryTimeoutMs?: number;
-  /** Simulated seconds per request during warm-up and catch-up (default 60). */
+  /** Most simulated seconds in one request per signal during warm-up and catch-up (default 300). */
   maxBatchSeconds?: number;
+  /** A batch closes once it holds this many spans and logs (default 25,000; Vigil's per-request limit is 100,000 items). */
+  maxBatchRecords?: number;
 }
 
 export interface SentCounts {
@@ -104,7 +106,9 @@ export function startWorkload(options: WorkloadOptions): Workload {
   const canary = options.canary ?? false;
   const speed = options.speed ?? 1;
   const warmupMs = Math.ceil((options.warmupMs ?? 0) / TICK_MS) * TICK_MS;
-  const maxBatchTicks = Math.max(1, Math.round((options.maxBatchSeconds ?? 60) * 1000 / TICK_MS));
+  // Each request costs the store a commit per table, so history goes in large batches.
+  const maxBatchTicks = Math.max(1, Math.round((options.maxBatchSeconds ?? 300) * 1000 / TICK_MS));
+  const maxBatchRecords = options.maxBatchRecords ?? 25_000;
   if (!(speed > 0)) throw new Error(`speed must be positive, got ${speed}`);
   if (!(options.durationMs > 0)) throw new Error(`duration must be positive, got ${options.durationMs}`);
   if (!((options.ratePerSecond ?? 5) >= 0)) throw new Error(`rate must not be negative, got ${options.ratePerSecond}`);
@@ -153,7 +157,7 @@ export function startWorkload(options: WorkloadOptions): Workload {
     const started: FaultWindow[] = [];
     const ended: FaultWindow[] = [];
     let canarySent = 0;
-    for (let ticks = 0; more(nextTickMs, ticks); ticks++, nextTickMs += TICK_MS) {
+    for (let ticks = 0; more(nextTickMs, ticks) && batch.spans.length + batch.logs.length < maxBatchRecords; ticks++, nextTickMs += TICK_MS) {
       const result = sim.tick(nextTickMs);
       appendBatch(batch, result.batch);
       started.push(...result.started);
