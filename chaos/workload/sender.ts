@@ -1,9 +1,12 @@
+import { parseRetryAfter, withRetry, type AttemptResult } from '../../api/notify/index.js';
+
 /**
- * Sends encoded batches to Vigil's receivers. 429 and 503 (a full queue, a store that did not
- * take the write) and connection failures are retried — after Retry-After when the server
- * gives one, else with exponential backoff and jitter — until `retryTimeoutMs`; a batch is
- * never dropped silently: when retries run out the send fails and the workload with it.
- * Any other non-2xx answer is a bug in the workload or a limit of the target, and fails at once.
+ * Sends encoded batches to Vigil's receivers through the project's one retry helper.
+ * 429 and 503 (a full queue, a store that did not take the write) and connection failures
+ * are retried — never sooner than Retry-After, with exponential backoff and jitter — until
+ * `retryTimeoutMs`; a batch is never dropped silently: when retries run out the send fails
+ * and the workload with it. Any other non-2xx answer is a bug in the workload or a limit of
+ * the target, and fails at once.
  */
 export interface SenderOptions {
   /** Base URL of Vigil's receivers, e.g. http://127.0.0.1:4318. */
@@ -18,7 +21,6 @@ export interface SendResult {
 }
 
 const RETRYABLE_STATUSES = new Set([429, 503]);
-const MAX_BACKOFF_MS = 5000;
 const PARTIAL_SUCCESS_FIELDS = ['rejectedSpans', 'rejectedLogRecords', 'rejectedDataPoints'];
 
 export class Sender {
@@ -34,49 +36,30 @@ export class Sender {
   }
 
   async post(path: string, contentType: string, body: string): Promise<SendResult> {
-    const deadline = Date.now() + this.retryTimeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      let waitMs: number;
-      let problem: string;
+    const attempt = async (): Promise<AttemptResult<SendResult>> => {
       try {
         const res = await fetch(`${this.target}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
         const text = await res.text();
-        if (res.ok) {
-          this.requests++;
-          return { rejected: rejectedCount(text) };
-        }
-        if (!RETRYABLE_STATUSES.has(res.status)) throw new SendError(`POST ${path}: ${res.status} ${text.slice(0, 500)}`);
-        problem = `${res.status} ${text.slice(0, 200)}`;
-        waitMs = retryAfterMs(res.headers.get('retry-after')) ?? backoffMs(attempt);
+        if (res.ok) return { ok: true, value: { rejected: rejectedCount(text) } };
+        return {
+          ok: false, retryable: RETRYABLE_STATUSES.has(res.status), error: `${res.status} ${text.slice(0, 500)}`,
+          retryAfterMs: parseRetryAfter(res.headers.get('retry-after') ?? undefined),
+        };
       } catch (err) {
-        if (err instanceof SendError) throw err;
-        problem = (err as Error).message + ((err as { cause?: Error }).cause ? `: ${(err as { cause: Error }).cause.message}` : '');
-        waitMs = backoffMs(attempt);
+        const cause = (err as { cause?: Error }).cause;
+        return { ok: false, retryable: true, error: `${(err as Error).message}${cause ? `: ${cause.message}` : ''}` };
       }
-      if (Date.now() + waitMs > deadline) {
-        throw new SendError(`POST ${path}: gave up after ${attempt + 1} attempts over ${Math.round(this.retryTimeoutMs / 1000)} s, last: ${problem}`);
-      }
-      this.retries++;
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-    }
+    };
+    const outcome = await withRetry(attempt, { initialDelayMs: 100, maxDelayMs: 5000, deadlineMs: this.retryTimeoutMs });
+    this.retries += outcome.attempts - 1;
+    if (!outcome.result.ok) throw new SendError(`POST ${path}: ${outcome.result.error}`);
+    this.requests++;
+    return outcome.result.value;
   }
 }
 
 export class SendError extends Error {
   override name = 'SendError';
-}
-
-/** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-function backoffMs(attempt: number): number {
-  const ceiling = Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt);
-  return ceiling / 2 + Math.random() * (ceiling / 2); // jitter keeps many senders from retrying in step
 }
 
 function rejectedCount(text: string): number {
