@@ -20,11 +20,17 @@ export function schemaStatements(options: SchemaOptions & { cluster?: string }, 
   return single.flatMap((sql) => toCluster(sql, cluster, tables));
 }
 
-/** Sharding keys: spans of one trace on one shard, so the call-edge view can join them locally. */
+/**
+ * Sharding keys: spans of one trace on one shard, so the call-edge view can join them
+ * locally; every version of an incident on one shard, so FINAL picks the latest.
+ */
 const SHARDING_KEYS: Record<string, string> = {
   otel_traces: 'cityHash64(TraceId)',
   otel_traces_span_index: 'cityHash64(TraceId)',
   service_call_edges: 'cityHash64(TraceId)',
+  service_peer_calls: 'cityHash64(TraceId)',
+  incidents: 'cityHash64(IncidentId)',
+  incident_timeline: 'cityHash64(IncidentId)',
 };
 
 function toCluster(sql: string, cluster: string, tables: Set<string>): string[] {
