@@ -1,9 +1,12 @@
 import type { Store } from '../analytics/index.js';
+import { INCIDENT_TOPIC, type IncidentMessage } from '../detectors/incidents/index.js';
 import { ANOMALY_TOPIC, DetectorRunner, type AnomalyMessage, type CoreOptions } from '../detectors/runner/index.js';
 import { MemoryBus, TOPICS, type IngestEnvelope, type Subscription } from '../ingest/index.js';
 import type { FlatConfig } from './config/schema.js';
 import type { Logger } from './logger.js';
+import { IncidentRuntime, incidentEngineOptions } from './incidents.js';
 import { anomalyView } from './routes/anomalies.js';
+import { incidentView } from './routes/incidents.js';
 import { PatternCorrelation } from './pattern-correlation.js';
 import { SseHub } from './sse.js';
 
@@ -24,6 +27,10 @@ export function detectorOptions(config: FlatConfig): CoreOptions & { lagMs: numb
 export interface Detection {
   hub: SseHub;
   runner: DetectorRunner | undefined;
+  /** Every incident transition (`INCIDENT_TOPIC`); subscribe with `required: false` (e.g. the notifier). */
+  incidents: MemoryBus<IncidentMessage>;
+  /** The incident engine's runtime; undefined when incidents or detection are off. */
+  incidentRuntime: IncidentRuntime | undefined;
   /** Puts an anomaly found outside the runner (e.g. a new log pattern) on the live stream. */
   publish(message: AnomalyMessage): void;
   /** Lets the runner catch up with what ingest accepted, then checkpoints and stops it. */
@@ -59,6 +66,23 @@ export async function startDetection(config: FlatConfig, deps: { store: Store; b
     required: false,
     onBatch: (messages) => correlation.onAnomalies(messages.map((m) => m.value)),
   });
+  const incidents = new MemoryBus<IncidentMessage>({ maxQueuedMessages: 10_000, lingerMs: 0 });
+  const incidentHubSubscription: Subscription = await incidents.subscribe({
+    topic: INCIDENT_TOPIC,
+    groupId: 'sse',
+    required: false,
+    onBatch: async (messages) => {
+      for (const m of messages) hub.broadcast('incident', { transition: m.value.transition, ...incidentView(m.value.incident) });
+    },
+  });
+  let incidentRuntime: IncidentRuntime | undefined;
+  if (config['detect.enabled'] && config['incidents.enabled']) {
+    incidentRuntime = new IncidentRuntime(
+      { store: deps.store, logger: deps.logger, anomalies, ingest: deps.bus, incidents },
+      { ...incidentEngineOptions(config), topologyRefreshMs: config['incidents.topologyRefreshSeconds'] * 1000 },
+    );
+    await incidentRuntime.start();
+  }
   let runner: DetectorRunner | undefined;
   if (config['detect.enabled']) {
     const { lagMs, ...core } = detectorOptions(config);
@@ -82,10 +106,16 @@ export async function startDetection(config: FlatConfig, deps: { store: Store; b
   return {
     hub,
     runner,
+    incidents,
+    incidentRuntime,
     publish,
     async close() {
       await waitForDrain(deps.bus, 10_000);
       await runner?.close();
+      await waitForDrain(anomalies, 5_000);
+      await incidentRuntime?.close();
+      await incidentHubSubscription.stop();
+      await incidents.close();
       await hubSubscription.stop();
       await correlationSubscription.stop();
       await anomalies.close();
@@ -95,7 +125,7 @@ export async function startDetection(config: FlatConfig, deps: { store: Store; b
 }
 
 /** Waits (bounded) until every group, the detectors included, has processed what is queued. */
-async function waitForDrain(bus: MemoryBus<IngestEnvelope>, timeoutMs: number): Promise<void> {
+async function waitForDrain(bus: MemoryBus<IngestEnvelope> | MemoryBus<AnomalyMessage>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (bus.depth().messages > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }

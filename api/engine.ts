@@ -9,6 +9,8 @@ import type { Logger } from './logger.js';
 import type { OpenApiRegistry } from './openapi.js';
 import { anomalyRoutes } from './routes/anomalies.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { serviceMapRoutes } from './routes/service-map.js';
 import { systemRoutes, type HealthReport } from './routes/system.js';
 import { patternRoutes } from './routes/patterns.js';
 import { telemetryRoutes } from './routes/telemetry.js';
@@ -104,6 +106,8 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     await app.register(async (scope) => anomalyRoutes(scope, { store, hub: detection.hub }));
     await app.register(async (scope) => patternRoutes(scope, { store }));
     await app.register(async (scope) => notificationRoutes(scope, { store }));
+    await app.register(async (scope) => incidentRoutes(scope, { store, runtime: detection.incidentRuntime }));
+    await app.register(async (scope) => serviceMapRoutes(scope, { store, runtime: detection.incidentRuntime }));
     await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
     await app.register(async (scope) => (await import('./routes/ui.js')).uiRoutes(scope)); // the web UI at / and /ui/*
 

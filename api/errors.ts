@@ -21,6 +21,8 @@ export const ERROR_CATALOG = {
   API_BAD_REQUEST: { status: 400, retryable: false, description: 'A query parameter or body field is invalid; the message names it.' },
   API_NOT_FOUND: { status: 404, retryable: false, description: 'The route or the requested object does not exist.' },
   API_METHOD_NOT_ALLOWED: { status: 405, retryable: false, description: 'The route exists but not for this HTTP method.' },
+  INCIDENT_INVALID_TRANSITION: { status: 409, retryable: false, description: 'The incident cannot make this transition from its current status (e.g. acknowledging a resolved incident).' },
+  INCIDENTS_DISABLED: { status: 503, retryable: false, description: 'The incident engine is not running (incidents.enabled or detect.enabled is false); incidents can be read but not changed.' },
   STORE_UNAVAILABLE: { status: 503, retryable: true, description: 'The store could not be reached or failed the query.' },
   CONFIG_INVALID: { status: 500, retryable: false, description: 'Configuration failed validation at start-up; the message names the key.' },
   INTERNAL: { status: 500, retryable: false, description: 'An unexpected error; details are in the server log, never in the response.' },

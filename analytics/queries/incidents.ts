@@ -132,12 +132,16 @@ export async function getIncident(store: Store, id: string): Promise<IncidentRec
   return row ? toRecord(row) : undefined;
 }
 
-/** Engine states of incidents not resolved, or resolved since `resolvedSinceMs` (they may still reopen). */
-export async function loadIncidentStates(store: Store, resolvedSinceMs: number): Promise<string[]> {
+/**
+ * Engine states of incidents not resolved, or resolved within `reopenWindowMs` of the
+ * latest incident update (event time: they may still reopen).
+ */
+export async function loadIncidentStates(store: Store, reopenWindowMs: number): Promise<string[]> {
   const rows = await store.query<{ state: string }>(
     `SELECT EngineState AS state FROM incidents FINAL
-    WHERE EngineState != '' AND (Status != 'resolved' OR ResolvedAt >= fromUnixTimestamp64Milli({since:Int64}))`,
-    { since: String(Math.floor(resolvedSinceMs)) },
+    WHERE EngineState != '' AND (Status != 'resolved'
+        OR ResolvedAt >= (SELECT max(UpdatedTime) FROM incidents) - toIntervalMillisecond({window:Int64}))`,
+    { window: String(Math.floor(reopenWindowMs)) },
   );
   return rows.map((r) => r.state);
 }

@@ -83,8 +83,8 @@ export async function anomalyRoutes(app: FastifyInstance, deps: { store: Store; 
     config: {
       openapi: {
         tags: ['anomalies'],
-        summary: 'Live anomalies as Server-Sent Events',
-        description: '`event: anomaly` with the anomaly as JSON data, plus `type`: open, update or close; heartbeat comments in between.',
+        summary: 'Live anomalies and incident transitions as Server-Sent Events',
+        description: '`event: anomaly` with the anomaly as JSON data, plus `type`: open, update or close; `event: incident` with the incident as JSON data, plus `transition`: opened, updated, acknowledged, resolved or reopened (filtered by service only); heartbeat comments in between.',
         responses: { 200: 'text/event-stream', 400: 'Bad parameter' },
       },
     },
@@ -92,6 +92,8 @@ export async function anomalyRoutes(app: FastifyInstance, deps: { store: Store; 
     const { service, signal, minScore } = request.query;
     reply.hijack();
     hub.attach(request.raw, reply.raw, (data) => {
+      // Incident transitions share the stream: the service filter applies to their services.
+      if ((data as { transition?: string }).transition !== undefined) return service === undefined || (data as { services: string[] }).services.includes(service);
       const a = data as { service: string; signal: string; peakScore: number };
       return (service === undefined || a.service === service) && (signal === undefined || a.signal === signal) && (minScore === undefined || a.peakScore >= minScore);
     });

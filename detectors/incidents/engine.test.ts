@@ -160,7 +160,7 @@ describe('incident engine: lifecycle', () => {
     const e = engine();
     const a = anomaly('payments', 'span_errors', T0);
     const b = anomaly('checkout', 'span_errors', T0);
-    const out = run(e, [opened(a), opened(a), tick(T0 + MIN), opened(a), opened(b), opened(b), { ...opened(b), type: 'update' }, opened(a)]);
+    const out = run(e, [opened(a), opened(a), tick(T0 + MIN), opened(a), opened(b), opened(b), { kind: 'anomaly', type: 'update', anomaly: b, atMs: 0 }, opened(a)]);
     expect(transitions(out)).toEqual(['opened@1', 'updated@2']);
     expect(out.timeline.filter((t) => t.kind === 'anomaly-joined')).toHaveLength(2);
     const versions = out.messages.map((m) => `${m.incident.id}/${m.incident.version}`);

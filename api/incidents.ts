@@ -1,0 +1,268 @@
+import { queries, type Store } from '../analytics/index.js';
+import {
+  IncidentEngine,
+  INCIDENT_TOPIC,
+  toChange,
+  type EngineInput,
+  type EngineOptions,
+  type EngineOutput,
+  type Incident,
+  type IncidentMessage,
+  type TimelineEntry,
+  type TrackedSnapshot,
+} from '../detectors/incidents/index.js';
+import { ANOMALY_TOPIC, type AnomalyMessage } from '../detectors/runner/index.js';
+import { MemoryBus, TOPICS, type IngestEnvelope, type Subscription, type TableRows } from '../ingest/index.js';
+import type { FlatConfig } from './config/schema.js';
+import { VigilError } from './errors.js';
+import type { Logger } from './logger.js';
+
+/**
+ * The incident engine's runtime (embedded mode): feeds it anomalies (the anomaly bus),
+ * event time and changes (the ingest bus), the call graph (the service map, re-read every
+ * `incidents.topologyRefreshSeconds`) and user actions; publishes every transition on
+ * `INCIDENT_TOPIC` at once (the SSE hub and the notifier subscribe) and writes incidents
+ * and timelines to the store in the background. Open incidents are reloaded at start.
+ */
+const TOPOLOGY_WINDOW_MS = 15 * 60_000;
+/** Event times further ahead of the wall clock than this are a sender's clock error, not progress. */
+const MAX_FUTURE_MS = 5 * 60_000;
+const FLUSH_RETRY_MS = 1_000;
+
+export function incidentEngineOptions(config: FlatConfig): EngineOptions {
+  return {
+    settleMs: config['incidents.settleSeconds'] * 1000,
+    groupWindowMs: config['incidents.groupWindowMinutes'] * 60_000,
+    maxHops: config['incidents.maxHops'],
+    quietMs: config['incidents.quietMinutes'] * 60_000,
+    reopenWindowMs: config['incidents.reopenWindowMinutes'] * 60_000,
+    changeLookbackMs: config['incidents.changeLookbackMinutes'] * 60_000,
+    minScore: config['incidents.minScore'],
+  };
+}
+
+export interface IncidentRuntimeDeps {
+  store: Store;
+  logger: Logger;
+  anomalies: MemoryBus<AnomalyMessage>;
+  ingest: MemoryBus<IngestEnvelope>;
+  incidents: MemoryBus<IncidentMessage>;
+}
+
+export class IncidentRuntime {
+  private readonly engine: IncidentEngine;
+  private subscriptions: Subscription[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  /** Inputs are applied one at a time, in arrival order. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private rows: Array<{ incident: Incident; engineState: string }> = [];
+  private timeline: TimelineEntry[] = [];
+  private flushing: Promise<void> | undefined;
+  private topologyAtWallMs = 0;
+  private topologyAtEventMs = 0;
+  private changesLoaded = false;
+
+  constructor(
+    private readonly deps: IncidentRuntimeDeps,
+    private readonly options: EngineOptions & { topologyRefreshMs: number },
+  ) {
+    this.engine = new IncidentEngine(options);
+  }
+
+  async start(): Promise<void> {
+    const states = await queries.loadIncidentStates(this.deps.store, this.options.reopenWindowMs);
+    const snapshots = states.flatMap((s) => {
+      try {
+        const snapshot = JSON.parse(s) as TrackedSnapshot;
+        return snapshot?.incident ? [snapshot] : [];
+      } catch {
+        return [];
+      }
+    });
+    if (snapshots.length > 0) {
+      this.engine.restore(snapshots);
+      this.deps.logger.info({ incidents: snapshots.length }, 'incidents restored');
+    }
+    this.subscriptions.push(
+      await this.deps.anomalies.subscribe({
+        topic: ANOMALY_TOPIC,
+        groupId: 'incidents',
+        required: false,
+        onBatch: (messages) => this.serial(() => this.onAnomalies(messages.map((m) => m.value))),
+      }),
+    );
+    for (const topic of [TOPICS.traces, TOPICS.logs, TOPICS.metrics, TOPICS.events]) {
+      this.subscriptions.push(
+        await this.deps.ingest.subscribe({ topic, groupId: 'incidents', required: false, onBatch: (messages) => this.serial(() => this.onIngest(messages.map((m) => m.value))) }),
+      );
+    }
+    this.timer = setInterval(() => {
+      void this.serial(() => this.refreshTopology(false));
+      if (this.rows.length + this.timeline.length > 0) void this.flush();
+    }, Math.min(this.options.topologyRefreshMs, FLUSH_RETRY_MS * 5)).unref();
+  }
+
+  /** Incidents the engine tracks (open, acknowledged, recently resolved). */
+  live(): Incident[] {
+    return this.engine.incidents();
+  }
+
+  ack(id: string, by: string): Promise<Incident> {
+    return this.userAction('ack', id, by);
+  }
+
+  resolve(id: string, by: string): Promise<Incident> {
+    return this.userAction('resolve', id, by);
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const s of this.subscriptions) await s.stop();
+    await this.chain.catch(() => {});
+    await this.flush();
+  }
+
+  private async userAction(kind: 'ack' | 'resolve', id: string, by: string): Promise<Incident> {
+    const out = await this.serial(async () => this.apply({ kind, incidentId: id, by, atMs: Date.now() }));
+    const action = out.action;
+    if (!action) throw new VigilError('INTERNAL', 'incident engine gave no answer');
+    if ('error' in action) throw new VigilError(action.error === 'not-found' ? 'API_NOT_FOUND' : 'INCIDENT_INVALID_TRANSITION', action.message);
+    await this.flush(); // a GET right after the answer sees the change
+    return action.incident;
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(work, work);
+    this.chain = run.catch((err) => this.deps.logger.warn({ err: (err as Error).message }, 'incident engine input failed'));
+    return run;
+  }
+
+  private async onAnomalies(messages: AnomalyMessage[]): Promise<void> {
+    if (messages.some((m) => m.type === 'open')) await this.refreshTopology(true);
+    for (const { type, anomaly } of messages) this.apply({ kind: 'anomaly', type, anomaly, atMs: Date.now() });
+  }
+
+  private async onIngest(envelopes: IngestEnvelope[]): Promise<void> {
+    let latestMs = 0;
+    for (const envelope of envelopes) {
+      const rows = envelope.rows;
+      if (!rows) continue;
+      latestMs = Math.max(latestMs, latestEventMs(rows));
+      for (const e of rows.events ?? []) {
+        const change = toChange({ source: e.Source, id: e.Id, type: e.Type, service: e.ServiceName, timeMs: msOf(e.Time), data: e.Data });
+        if (change) this.apply({ kind: 'change', change, atMs: Date.now() });
+      }
+    }
+    if (latestMs > 0 && latestMs <= Date.now() + MAX_FUTURE_MS) {
+      await this.loadChanges(latestMs);
+      await this.refreshTopology(false, latestMs);
+      this.apply({ kind: 'tick', eventTimeMs: latestMs, atMs: Date.now() });
+    }
+  }
+
+  /** Changes stored before this process started reading the stream, once event time is known. */
+  private async loadChanges(eventMs: number): Promise<void> {
+    if (this.changesLoaded) return;
+    this.changesLoaded = true;
+    const sinceMs = eventMs - this.options.changeLookbackMs - this.options.groupWindowMs - this.options.reopenWindowMs;
+    try {
+      for (const e of await queries.serviceEvents(this.deps.store, { sinceMs, untilMs: eventMs + MAX_FUTURE_MS })) {
+        const change = toChange(e);
+        if (change) this.apply({ kind: 'change', change, atMs: Date.now() });
+      }
+    } catch (err) {
+      this.deps.logger.warn({ err: (err as Error).message }, 'stored changes not loaded');
+    }
+  }
+
+  /**
+   * Re-reads the call graph around the engine's event time when the wall clock or event
+   * time moved a refresh interval since the last read (`eager`: event time moved at all).
+   */
+  private async refreshTopology(eager: boolean, nextEventMs = this.engine.eventTimeMs): Promise<void> {
+    const eventMs = Math.max(nextEventMs, this.engine.eventTimeMs);
+    if (eventMs <= 0) return;
+    const dueWall = Date.now() - this.topologyAtWallMs >= this.options.topologyRefreshMs;
+    const dueEvent = Math.abs(eventMs - this.topologyAtEventMs) >= (eager ? 1 : this.options.topologyRefreshMs);
+    if (!dueWall && !dueEvent) return;
+    this.topologyAtWallMs = Date.now();
+    this.topologyAtEventMs = eventMs;
+    try {
+      const range = { sinceMs: eventMs - TOPOLOGY_WINDOW_MS, untilMs: eventMs + 60_000 };
+      const [edges, peers] = await Promise.all([queries.serviceEdges(this.deps.store, range), queries.peerEdges(this.deps.store, range)]);
+      this.apply({ kind: 'topology', edges: [...edges, ...peers].map((e) => ({ caller: e.caller, callee: e.callee, calleeKind: e.calleeKind, spanNames: e.spanNames })), atMs: Date.now() });
+    } catch (err) {
+      this.deps.logger.warn({ err: (err as Error).message }, 'service map not refreshed');
+    }
+  }
+
+  private apply(input: EngineInput): EngineOutput {
+    const out = this.engine.apply(input);
+    for (const message of out.messages) {
+      this.rows.push({ incident: message.incident, engineState: snapshotText(this.engine.snapshot(message.incident.id)) });
+      this.deps.incidents
+        .publish(INCIDENT_TOPIC, [{ key: message.incident.fingerprint, id: `${message.incident.id}/${message.incident.version}`, value: message }])
+        .catch((err) => this.deps.logger.warn({ err: (err as Error).message }, 'incident transition not published'));
+      this.deps.logger.info({ incident: message.incident.id, transition: message.transition, version: message.incident.version, rootService: message.incident.rootService }, 'incident');
+    }
+    this.timeline.push(...out.timeline);
+    if (out.messages.length + out.timeline.length > 0) void this.flush();
+    return out;
+  }
+
+  /** Writes what is buffered (one write at a time; a failed write keeps its rows for the next). */
+  private flush(): Promise<void> {
+    return (this.flushing ??= this.write().finally(() => (this.flushing = undefined)));
+  }
+
+  private async write(): Promise<void> {
+    while (this.rows.length + this.timeline.length > 0) {
+      const rows = this.rows.splice(0);
+      const timeline = this.timeline.splice(0);
+      try {
+        await queries.insertIncidents(this.deps.store, rows);
+        await queries.insertTimeline(this.deps.store, timeline);
+      } catch (err) {
+        this.rows.unshift(...rows);
+        this.timeline.unshift(...timeline);
+        this.deps.logger.warn({ err: (err as Error).message }, 'incidents not written; retrying');
+        return;
+      }
+    }
+  }
+}
+
+/** The latest event time in a batch of rows (spans, logs, metric points, events). */
+function latestEventMs(rows: Partial<TableRows>): number {
+  let latest = 0;
+  const scan = (list: ReadonlyArray<Record<string, unknown>> | undefined, column: string) => {
+    for (const r of list ?? []) {
+      const s = secondsOf(r[column] as string);
+      if (s > latest) latest = s;
+    }
+  };
+  scan(rows.otel_traces as never, 'Timestamp');
+  scan(rows.otel_logs as never, 'Timestamp');
+  scan(rows.otel_metrics_gauge as never, 'TimeUnix');
+  scan(rows.otel_metrics_sum as never, 'TimeUnix');
+  scan(rows.otel_metrics_histogram as never, 'TimeUnix');
+  scan(rows.events as never, 'Time');
+  return latest * 1000;
+}
+
+function snapshotText(snapshot: TrackedSnapshot | undefined): string {
+  return snapshot ? JSON.stringify(snapshot) : '';
+}
+
+/** Milliseconds of a NanoTime (`"<seconds>.<nanoseconds>"`). */
+function msOf(text: string): number {
+  const dot = text.indexOf('.');
+  return secondsOf(text) * 1000 + (dot >= 0 ? Number(text.slice(dot + 1, dot + 4).padEnd(3, '0')) : 0);
+}
+
+/** Whole seconds of a NanoTime (`"<seconds>.<nanoseconds>"`); second precision is plenty for a watermark. */
+function secondsOf(text: string | undefined): number {
+  if (!text) return 0;
+  const dot = text.indexOf('.');
+  return Number(dot >= 0 ? text.slice(0, dot) : text) || 0;
+}
