@@ -32,10 +32,16 @@ export function incidentView(i: Incident | IncidentRecord) {
 
 const STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 128, description: 'Incident id' } } } as const;
-const actionBody = {
-  type: 'object',
-  properties: { by: { type: 'string', minLength: 1, maxLength: 256, description: 'Who acts (shown in the timeline); default "api"' } },
-} as const;
+const MAX_BY_CHARS = 256;
+
+/** Who acts: the optional body `{ "by": "alice" }` (no body at all is fine). */
+function actorOf(body: unknown): string {
+  if (body === undefined || body === null) return 'api';
+  const by = (body as { by?: unknown }).by;
+  if (by === undefined) return 'api';
+  if (typeof by !== 'string' || by.length === 0 || by.length > MAX_BY_CHARS) throw new VigilError('API_BAD_REQUEST', `by: expected a string of 1 to ${MAX_BY_CHARS} characters`);
+  return by;
+}
 
 /** Incidents: list, detail (timeline, suspects, anomalies, changes), acknowledge and resolve. */
 export async function incidentRoutes(app: FastifyInstance, deps: { store: Store; runtime: IncidentRuntime | undefined }): Promise<void> {
@@ -101,12 +107,13 @@ export async function incidentRoutes(app: FastifyInstance, deps: { store: Store;
   });
 
   for (const action of ['ack', 'resolve'] as const) {
-    app.post<{ Params: { id: string }; Body: { by?: string } | undefined }>(`/api/v1/incidents/:id/${action}`, {
-      schema: { params: idParams, body: actionBody },
+    app.post<{ Params: { id: string } }>(`/api/v1/incidents/:id/${action}`, {
+      schema: { params: idParams },
       config: {
         openapi: {
           tags: ['incidents'],
           summary: action === 'ack' ? 'Acknowledge an incident (stops re-paging; it still resolves and reopens)' : 'Resolve an incident (a related anomaly within incidents.reopenWindowMinutes reopens it)',
+          description: 'Optional JSON body `{ "by": "alice" }`: who acts, shown in the timeline (default "api").',
           requestContentTypes: ['application/json'],
           responses: {
             200: '{ incident } after the transition (unchanged when it was already in that status)',
@@ -118,7 +125,7 @@ export async function incidentRoutes(app: FastifyInstance, deps: { store: Store;
       },
     }, async (request) => {
       if (!runtime) throw new VigilError('INCIDENTS_DISABLED', 'the incident engine is not running (incidents.enabled, detect.enabled)');
-      const by = request.body?.by ?? 'api';
+      const by = actorOf(request.body);
       const incident = action === 'ack' ? await runtime.ack(request.params.id, by) : await runtime.resolve(request.params.id, by);
       return { incident: incidentView(incident) };
     });
