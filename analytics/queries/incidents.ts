@@ -146,10 +146,13 @@ export async function loadIncidentStates(store: Store, reopenWindowMs: number): 
   return rows.map((r) => r.state);
 }
 
+/** An incident's timeline in event-time order (entries of one instant in the order they happened). */
 export async function incidentTimeline(store: Store, id: string, limit = 1000): Promise<TimelineRecord[]> {
   const rows = await store.query<Record<string, unknown>>(
     `SELECT IncidentId AS incidentId, toString(toUnixTimestamp64Milli(Time)) AS timeMs, Kind AS kind, Ref AS ref, Message AS message, Attributes AS attributes
-    FROM incident_timeline FINAL WHERE IncidentId = {id:String} ORDER BY Time, Kind, Ref LIMIT {limit:UInt32}`,
+    FROM incident_timeline FINAL WHERE IncidentId = {id:String}
+    ORDER BY Time, WrittenAt, indexOf(['anomaly-joined', 'change', 'reopened', 'opened', 'suspects-ranked', 'acknowledged', 'resolved'], Kind), Ref
+    LIMIT {limit:UInt32}`,
     { id, limit },
   );
   return rows.map((r) => ({ ...(r as unknown as TimelineRecord), timeMs: Number(r.timeMs) }));
