@@ -91,11 +91,14 @@ describe('incident engine: settle and minimum evidence', () => {
       anomaly('payments', 'span_errors', T0, 0.4),
       anomaly('payments', 'log_pattern', T0, 0.95),
       anomaly('payments', 'log_pattern_correlated', T0, 0.95),
+      anomaly('payments', 'span_rate', T0, 0.95, { expected: 12, actual: 13 }), // more load, no symptom
     ];
     expect(transitions(run(e, [...weak.map((a) => opened(a)), tick(T0 + 5 * MIN)]))).toEqual([]);
     const out = run(e, [opened(anomaly('checkout', 'span_errors', T0 + 5 * MIN)), opened(anomaly('checkout', 'log_rate', T0 + 5 * MIN, 0.3, { name: 'INFO' })), tick(T0 + 6 * MIN)]);
     expect(transitions(out)).toEqual(['opened@1']);
     expect(out.messages[0].incident.anomalyIds).toHaveLength(2);
+    const drop = run(engine(), [opened(anomaly('search', 'span_rate', T0, 0.9, { expected: 12, actual: 0 })), tick(T0 + MIN)]);
+    expect(transitions(drop)).toEqual(['opened@1']); // traffic that drops is lost service
   });
 });
 

@@ -19,6 +19,9 @@ export interface AnomalyInput {
   endMs: number;
   peakScore: number;
   peakMs: number;
+  /** At the peak: the value expected and the value seen. */
+  expected?: number;
+  actual?: number;
   status: 'open' | 'closed';
 }
 

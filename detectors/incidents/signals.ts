@@ -61,10 +61,13 @@ export function signalWeight(a: Pick<AnomalyInput, 'signal' | 'name' | 'stat' | 
 
 /**
  * Whether an anomaly may open an incident by itself: a strong enough score on a signal
- * that is more than context (see README, Incidents).
+ * that is more than context (see README, Incidents). Pages follow symptoms: more traffic
+ * alone is load, not an incident (it joins one when errors or latency follow), while
+ * traffic that drops is lost service.
  */
-export function canOpen(a: Pick<AnomalyInput, 'signal' | 'name' | 'stat' | 'attributes' | 'peakScore'>, minScore: number): boolean {
+export function canOpen(a: Pick<AnomalyInput, 'signal' | 'name' | 'stat' | 'attributes' | 'peakScore' | 'expected' | 'actual'>, minScore: number): boolean {
   if (!(a.peakScore >= minScore)) return false;
+  if (a.signal === 'span_rate' && a.actual !== undefined && a.expected !== undefined && a.actual > a.expected) return false;
   if (a.signal === 'log_pattern' || a.signal === 'log_pattern_correlated') return false;
   if (a.signal === 'log_rate' || a.signal === 'log_pattern_new') return isErrorLog(a);
   return true;

@@ -134,7 +134,8 @@ describe('incidents end to end', () => {
     expect(nodes['postgresql/shop'].kind).toBe('database');
     expect(nodes.redis.kind).toBe('cache');
     expect(nodes.payments.errorRatio).toBeGreaterThan(0);
-    expect(nodes.payments.callsPerMinute).toBeCloseTo(12, 0);
+    expect(nodes.payments.callsPerMinute).toBeGreaterThan(9);
+    expect(nodes.payments.callsPerMinute).toBeLessThan(15);
     const pay = map.edges.find((e: any) => e.callee === 'payments');
     expect(pay.errorRatio).toBeGreaterThan(0.1);
 

@@ -2,7 +2,8 @@ import { seededNoise } from './metrics-json.js';
 
 /**
  * A compact synthetic shop for end-to-end tests: OTLP/JSON traces of six services and two
- * uninstrumented peers, one request per minute of event time, with a fault switch.
+ * uninstrumented peers, about `requestsPerMinute` checkouts and product views per minute of
+ * event time, with a fault switch.
  *
  *   frontend → checkout → payments        checkout → postgresql/shop (db client span)
  *            │          → inventory       catalog  → redis          (db client span)
@@ -44,9 +45,11 @@ export class ShopTraces {
       byService.set(key, entry);
     };
     for (const m of minutes) {
-      for (let i = 0; i < this.requestsPerMinute; i++) {
-        const at = m.minuteMs + Math.floor((i * 60_000) / this.requestsPerMinute);
-        const fail = i < Math.round(m.paymentsFailure * this.requestsPerMinute);
+      // Traffic varies from minute to minute, as real traffic does.
+      const requests = Math.max(4, Math.round(this.requestsPerMinute + this.noise() * 1.5));
+      for (let i = 0; i < requests; i++) {
+        const at = m.minuteMs + Math.floor((i * 60_000) / requests);
+        const fail = i < Math.round(m.paymentsFailure * requests);
         this.checkout(at, fail, m.paymentsVersion, add);
         this.product(at + 500, add);
       }
