@@ -13,6 +13,7 @@ export const ERROR_CATALOG = {
   INGEST_MALFORMED_JSON: { status: 400, retryable: false, description: 'The JSON body does not parse or does not have the expected shape.' },
   INGEST_INVALID_FIELD: { status: 400, retryable: false, description: 'A field has an invalid value (bad trace id, timestamp, enum, …); the message names it.' },
   INGEST_MISSING_FIELD: { status: 400, retryable: false, description: 'A required field is missing; the message names it.' },
+  INGEST_EVENT_INVALID: { status: 400, retryable: false, description: 'An event of a documented type (CDEvents or Vigil\'s own) does not match its JSON Schema; the message names the event and field. Nothing in the request is stored.' },
   INGEST_TOO_MANY_ATTRIBUTES: { status: 400, retryable: false, description: 'An item carries more attributes than limits.maxAttributes.' },
   INGEST_STRING_TOO_LONG: { status: 400, retryable: false, description: 'A string value is longer than limits.maxStringBytes.' },
   INGEST_TOO_MANY_ITEMS: { status: 400, retryable: false, description: 'One request carries more records than limits.maxItemsPerRequest.' },

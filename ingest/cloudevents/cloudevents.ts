@@ -3,6 +3,7 @@ import { checkItemCount, exceedsUtf8, stringTooLong, tooManyAttributes, type Dec
 import { nanoTime, type Attributes, type DecodedBatch, type EventRow } from '../rows.js';
 import { practiceOf } from './practice.js';
 import { parseRfc3339 } from './rfc3339.js';
+import { applyEventType } from './typed.js';
 
 export type HttpHeaders = Record<string, string | string[] | undefined>;
 
@@ -42,21 +43,22 @@ function readEvents(body: Buffer, headers: Record<string, string>, limits: Decod
   if (mediaType === STRUCTURED) {
     const json = parseJson(body);
     if (!isObject(json)) throw new VigilError('INGEST_MALFORMED_JSON', 'structured event: expected a JSON object');
-    return [fromStructured(json, 'event', limits, receivedAtNs)];
+    return [applyEventType(fromStructured(json, 'event', limits, receivedAtNs), 'event')];
   }
   if (mediaType === BATCH) {
     const json = parseJson(body);
     if (!Array.isArray(json)) throw new VigilError('INGEST_MALFORMED_JSON', 'batch: expected a JSON array of events');
     checkItemCount(json.length, 'events', limits);
-    return json.map((item: unknown, i) => {
+    const rows = json.map((item: unknown, i) => {
       if (!isObject(item)) throw new VigilError('INGEST_MALFORMED_JSON', `[${i}]: expected a JSON object`);
       return fromStructured(item, `[${i}]`, limits, receivedAtNs);
     });
+    return rows.map((row, i) => applyEventType(row, `[${i}]`));
   }
   if (mediaType.startsWith('application/cloudevents')) {
     throw new VigilError('INGEST_BAD_CONTENT_TYPE', `${mediaType}: only the JSON event format is supported`);
   }
-  if (headers['ce-specversion'] !== undefined) return [fromBinary(body, headers, contentType, limits, receivedAtNs)];
+  if (headers['ce-specversion'] !== undefined) return [applyEventType(fromBinary(body, headers, contentType, limits, receivedAtNs), 'body')];
   throw new VigilError(
     'INGEST_BAD_CONTENT_TYPE',
     `Content-Type "${contentType}" without ce-specversion: expected ${STRUCTURED}, ${BATCH}, or binary mode (ce-* headers)`,

@@ -19,7 +19,7 @@ const deployed = (id: string) =>
     subject: 'checkout',
     time: '2026-03-04T05:06:07.123456789Z',
     datacontenttype: 'application/json',
-    data: { subject: { id: 'checkout', content: { artifactId: 'pkg:oci/checkout@sha256:abc' } } },
+    data: { subject: { id: 'checkout', content: { artifactId: 'pkg:oci/checkout@sha256:abc', environment: { id: 'production' } } } },
     service: 'checkout',
   });
 
@@ -37,14 +37,14 @@ describe('CloudEvents SDK', () => {
       expect(r).toMatchObject({ Source: '/ci/github-actions', Type: 'dev.cdevents.service.deployed.0.1.1', Subject: 'checkout', Practice: 'devops', ServiceName: 'checkout' });
       // The SDK keeps time as a JS Date, so it sends milliseconds.
       expect(r.ns).toBe(String(BigInt(Date.UTC(2026, 2, 4, 5, 6, 7, 123)) * 1_000_000n));
-      expect(JSON.parse(r.Data)).toEqual({ subject: { id: 'checkout', content: { artifactId: 'pkg:oci/checkout@sha256:abc' } } });
+      expect(JSON.parse(r.Data)).toEqual({ subject: { id: 'checkout', content: { artifactId: 'pkg:oci/checkout@sha256:abc', environment: { id: 'production' } } } });
       expect(r.Extensions).toMatchObject({ service: 'checkout' });
     }
   });
 
   it('stores batch mode events and deduplicates on source + id', async () => {
     // A hand-written event in the batch carries nanoseconds, which must survive.
-    const nanos = { specversion: '1.0', id: 'evt-batch-ns', source: '/ci/github-actions', type: 'dev.cdevents.pipelinerun.finished.0.1.1', time: '2026-03-04T05:06:07.123456789Z' };
+    const nanos = { specversion: '1.0', id: 'evt-batch-ns', source: '/ci/github-actions', type: 'dev.cdevents.pipelinerun.finished.0.1.1', time: '2026-03-04T05:06:07.123456789Z', data: { subject: { id: 'run-1', content: { outcome: 'success' } } } };
     const batch = [deployed('evt-batch-1'), nanos, deployed('evt-structured')];
     const res = await fetch(`${vigil.url}/v1/events`, {
       method: 'POST',
