@@ -34,7 +34,10 @@ describe('schema DDL (vigil schema print)', () => {
     expect(text).toContain('CREATE TABLE IF NOT EXISTS otel_traces ON CLUSTER vigil_cluster AS otel_traces_local\nENGINE = Distributed(vigil_cluster, currentDatabase(), otel_traces_local, cityHash64(TraceId))');
     expect(text).toMatch(/CREATE MATERIALIZED VIEW IF NOT EXISTS logs_per_minute_mv ON CLUSTER vigil_cluster TO logs_per_minute_local AS[\s\S]*FROM otel_logs_local/);
     expect(text).not.toMatch(/ENGINE = (Replacing|Summing|Aggregating)?MergeTree\b/);
-    const sources = [...text.matchAll(/\b(?:FROM|JOIN) (\w+)/g)].map((m) => m[1]);
+    // Materialized views run per node on local tables; plain views read the Distributed tables.
+    expect(text).toMatch(/CREATE VIEW IF NOT EXISTS xops_deployments ON CLUSTER vigil_cluster AS[\s\S]*FROM events FINAL/);
+    const materialized = statements.filter((sql) => !sql.startsWith('CREATE VIEW')).join('\n');
+    const sources = [...materialized.matchAll(/\b(?:FROM|JOIN) (\w+)/g)].map((m) => m[1]);
     expect(sources.filter((name) => /^(otel_|events|logs_|log_|span_|service_|metric_)/.test(name) && !name.endsWith('_local'))).toEqual([]);
   });
 });

@@ -6,7 +6,8 @@ import { MIGRATIONS, type Migration, type SchemaOptions } from './migrations/ind
  * Single node: the migrations as they run. Cluster (`ON CLUSTER name`): each MergeTree table
  * becomes a `Replicated*MergeTree` table `<name>_local` on every node plus a `Distributed`
  * table under the original name, so Vigil reads and writes the same names everywhere;
- * materialized views run on each node, from and to the local tables.
+ * materialized views run on each node, from and to the local tables; plain views read the
+ * Distributed tables.
  */
 export function schemaStatements(options: SchemaOptions & { cluster?: string }, migrations: readonly Migration[] = MIGRATIONS): string[] {
   const single = [MIGRATIONS_TABLE_DDL, ...migrations.flatMap((m) => m.statements(options))];
@@ -55,6 +56,9 @@ ENGINE = Distributed(${cluster}, currentDatabase(), ${local}, ${SHARDING_KEYS[na
       .replace(/\b(FROM|JOIN)\s+(\w+)/g, (m, keyword: string, source: string) => (tables.has(source) ? `${keyword} ${source}_local` : m));
     return [body];
   }
+  // Plain views read the Distributed tables, so each node's view sees the whole cluster.
+  const plainView = /^CREATE VIEW IF NOT EXISTS (\w+) AS/.exec(sql);
+  if (plainView) return [sql.replace(plainView[0], `CREATE VIEW IF NOT EXISTS ${plainView[1]} ON CLUSTER ${cluster} AS`)];
   const alter = /^ALTER TABLE (\w+) (ADD (COLUMN|INDEX)[\s\S]*)$/.exec(sql);
   if (alter) {
     const local = `ALTER TABLE ${alter[1]}_local ON CLUSTER ${cluster} ${alter[2]}`;
