@@ -5,3 +5,5 @@ export * from './notifications.js';
 export * from './incidents.js';
 export * from './service-map.js';
 export * from './trace-compare.js';
+export * from './dora.js';
+export * from './change-risk.js';
