@@ -14,7 +14,9 @@ import { serviceMapRoutes } from './routes/service-map.js';
 import { systemRoutes, type HealthReport } from './routes/system.js';
 import { patternRoutes } from './routes/patterns.js';
 import { telemetryRoutes } from './routes/telemetry.js';
+import { xopsRoutes } from './routes/xops.js';
 import { createServer } from './server.js';
+import { changeRiskSettings } from './xops/settings.js';
 
 export interface Vigil {
   app: FastifyInstance;
@@ -52,6 +54,7 @@ export function ingestLimits(config: FlatConfig): IngestLimits {
  * all in this process. Resolves once the server listens.
  */
 export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vigil> {
+  const xopsSettings = changeRiskSettings(config);
   const store = await openStore(storeConfig(config));
   try {
     const migrated = await migrate(store, { ttlDays: config['store.ttlDays'] });
@@ -108,6 +111,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     await app.register(async (scope) => notificationRoutes(scope, { store }));
     await app.register(async (scope) => incidentRoutes(scope, { store, runtime: detection.incidentRuntime }));
     await app.register(async (scope) => serviceMapRoutes(scope, { store, runtime: detection.incidentRuntime }));
+    await app.register(async (scope) => xopsRoutes(scope, { store, settings: xopsSettings }));
     await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
     await app.register(async (scope) => (await import('./routes/ui.js')).uiRoutes(scope)); // the web UI at / and /ui/*
 

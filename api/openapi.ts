@@ -32,7 +32,7 @@ export function collectOpenApi(app: FastifyInstance): OpenApiRegistry {
       return;
     }
     const path = route.url.replace(/:([A-Za-z_]+)/g, '{$1}');
-    const schema = (route.schema ?? {}) as { querystring?: JsonSchema; params?: JsonSchema };
+    const schema = (route.schema ?? {}) as { querystring?: JsonSchema; params?: JsonSchema; body?: JsonSchema };
     for (const method of methods) {
       seen.push({ method, url: route.url, documented: true });
       (paths[path] ??= {})[method.toLowerCase()] = {
@@ -41,7 +41,7 @@ export function collectOpenApi(app: FastifyInstance): OpenApiRegistry {
         description: doc.description,
         parameters: [...toParameters(schema.params, 'path'), ...toParameters(schema.querystring, 'query')],
         ...(doc.requestContentTypes
-          ? { requestBody: { required: true, content: Object.fromEntries(doc.requestContentTypes.map((t) => [t, {}])) } }
+          ? { requestBody: { required: true, content: Object.fromEntries(doc.requestContentTypes.map((t) => [t, schema.body ? { schema: schema.body } : {}])) } }
           : {}),
         responses: Object.fromEntries(
           Object.entries(doc.responses).map(([status, description]) => [

@@ -31,18 +31,18 @@ export async function openIncidentsAt(store: Store, at: number, lookbackMs: numb
 
 /**
  * Anomalies active at `at`, counted per service: started at or before it and, in their
- * latest version, still anomalous within `graceMs` before it (an open anomaly's end is its
- * last anomalous point).
+ * latest version, still open or anomalous within `graceMs` before it (an anomaly's end is
+ * its last anomalous point; one that closed before `at` was not active then).
  */
 export async function activeAnomaliesAt(store: Store, at: number, lookbackMs: number, graceMs: number): Promise<Array<{ service: string; count: number }>> {
   const rows = await store.query<{ service: string; n: string }>(
     `SELECT ServiceName AS service, toString(count()) AS n
     FROM (
-        SELECT ServiceName, EndTime FROM anomalies
+        SELECT ServiceName, EndTime, Status FROM anomalies
         WHERE StartTime >= fromUnixTimestamp64Milli({from:Int64}) AND StartTime <= fromUnixTimestamp64Milli({at:Int64})
         ORDER BY AnomalyId, UpdatedAt DESC LIMIT 1 BY AnomalyId
     )
-    WHERE EndTime >= fromUnixTimestamp64Milli({since:Int64}) AND ServiceName != ''
+    WHERE (Status = 'open' OR EndTime >= fromUnixTimestamp64Milli({since:Int64})) AND ServiceName != ''
     GROUP BY ServiceName`,
     { at: ms(at), from: ms(at - lookbackMs), since: ms(at - graceMs) },
   );

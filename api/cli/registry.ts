@@ -9,6 +9,7 @@ export const commandLoaders: Array<() => Promise<Command>> = [
   () => import('./commands/migrate.js').then((m) => m.default),
   () => import('./commands/schema-print.js').then((m) => m.default),
   () => import('./commands/detect-backfill.js').then((m) => m.default),
+  () => import('./commands/backtest-change-risk.js').then((m) => m.default),
   () => import('./commands/bench-loghub.js').then((m) => m.default),
   () => import('./commands/bench-loghub-score.js').then((m) => m.default),
   () => import('./commands/bench-nab.js').then((m) => m.default),
