@@ -54,7 +54,6 @@ export function ingestLimits(config: FlatConfig): IngestLimits {
  * all in this process. Resolves once the server listens.
  */
 export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vigil> {
-  const xopsSettings = changeRiskSettings(config);
   const store = await openStore(storeConfig(config));
   try {
     const migrated = await migrate(store, { ttlDays: config['store.ttlDays'] });
@@ -111,7 +110,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     await app.register(async (scope) => notificationRoutes(scope, { store }));
     await app.register(async (scope) => incidentRoutes(scope, { store, runtime: detection.incidentRuntime }));
     await app.register(async (scope) => serviceMapRoutes(scope, { store, runtime: detection.incidentRuntime }));
-    await app.register(async (scope) => xopsRoutes(scope, { store, settings: xopsSettings }));
+    await app.register(async (scope) => xopsRoutes(scope, { store, settings: changeRiskSettings(config) }));
     await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
     await app.register(async (scope) => (await import('./routes/ui.js')).uiRoutes(scope)); // the web UI at / and /ui/*
 

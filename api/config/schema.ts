@@ -4,6 +4,7 @@
  * environment (VIGIL_*) < CLI flags. README's configuration reference is this table.
  */
 import { checkRouteChannels, parseChannels, parseRoutes } from '../notify/config.js';
+import { parseFreezeCalendar } from '../xops/freeze-config.js';
 
 /** `json`: a structured value (a list or map) in the config file, or JSON text in the environment. */
 export type KeyType = 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'json';
@@ -79,7 +80,7 @@ export const CONFIG_KEYS = {
   'dora.leadTimeLookbackDays': { type: 'integer', default: 90, min: 1, description: 'Merged changes up to this many days before a range count towards the lead time of its deployments.' },
   'changeRisk.historyDays': { type: 'integer', default: 90, min: 1, description: 'Days of a service\'s deployment history behind its change failure rate factor.' },
   'changeRisk.sloErrorRatio': { type: 'number', default: 0.001, min: 0.000001, max: 1, description: 'Span error ratio a service may spend (its SLO budget, 0.001 = 99.9 %); the error-budget factor is its burn rate over the last hour.' },
-  'changeRisk.freezeWindows': { type: 'string', default: '', description: 'Change-freeze calendar, windows separated by ";": weekly "Fri 16:00-Mon 08:00" (UTC) or absolute "2026-12-20T00:00:00Z/2027-01-04T00:00:00Z". A change inside one is at least high risk.' },
+  'changeRisk.freezeWindows': { type: 'json', default: '[]', parse: parseFreezeCalendar, description: 'Change-freeze calendar: a list of windows, weekly "Fri 16:00-Mon 08:00" (UTC) or absolute "2026-12-20T00:00:00Z/2027-01-04T00:00:00Z". A change inside one is at least high risk. In the environment, as JSON.' },
   role: { type: 'enum', default: 'all', values: ['all', 'gateway', 'writer', 'store'], description: 'What this process runs: all (embedded, one process), gateway (receivers → Kafka), writer (Kafka → ClickHouse), store (embedded engine served over the ClickHouse HTTP interface).' },
   'kafka.brokers': { type: 'string', default: '', description: 'Kafka bootstrap brokers, host:port,… (gateway and writer roles).' },
   'kafka.topicPartitions': { type: 'integer', default: 6, min: 1, description: 'Partitions of the vigil.* topics when Vigil creates them (the most writers that share one topic\'s load).' },

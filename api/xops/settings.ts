@@ -1,6 +1,5 @@
-import { parseFreezeWindows, type FreezeWindow } from '../../detectors/change-risk/index.js';
+import type { FreezeWindow } from '../../detectors/change-risk/index.js';
 import type { FlatConfig } from '../config/schema.js';
-import { VigilError } from '../errors.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -27,13 +26,11 @@ export function doraSettings(config: FlatConfig): DoraSettings {
   };
 }
 
-/** Change-risk settings; a freeze calendar that does not parse fails start-up naming the key. */
 export function changeRiskSettings(config: FlatConfig): ChangeRiskSettings {
-  let freezeWindows: FreezeWindow[];
-  try {
-    freezeWindows = parseFreezeWindows(config['changeRisk.freezeWindows']);
-  } catch (err) {
-    throw new VigilError('CONFIG_INVALID', `invalid configuration: changeRisk.freezeWindows: ${(err as Error).message}`);
-  }
-  return { dora: doraSettings(config), historyMs: config['changeRisk.historyDays'] * DAY_MS, sloErrorRatio: config['changeRisk.sloErrorRatio'], freezeWindows };
+  return {
+    dora: doraSettings(config),
+    historyMs: config['changeRisk.historyDays'] * DAY_MS,
+    sloErrorRatio: config['changeRisk.sloErrorRatio'],
+    freezeWindows: config['changeRisk.freezeWindows'],
+  };
 }

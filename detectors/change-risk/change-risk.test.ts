@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessChangeRisk, auc, blastRadius, calibration, freezeWindowAt, parseFreezeWindows, RISK_WEIGHTS, type RiskInputs } from './index.js';
+import { assessChangeRisk, auc, blastRadius, calibration, freezeWindowAt, parseFreezeWindow, RISK_WEIGHTS, type RiskInputs } from './index.js';
 
 const quiet: RiskInputs = {
   history: { deployments: 30, failedDeployments: 0, windowDays: 90 },
@@ -66,7 +66,7 @@ describe('blastRadius', () => {
 });
 
 describe('freeze windows', () => {
-  const windows = parseFreezeWindows('Fri 16:00-Mon 08:00; 2026-12-20T00:00:00Z/2027-01-04T00:00:00Z; wed 12:00-wed 13:00');
+  const windows = ['Fri 16:00-Mon 08:00', ' 2026-12-20T00:00:00Z/2027-01-04T00:00:00Z', 'wed 12:00-wed 13:00'].map(parseFreezeWindow);
   it.each([
     ['2026-03-06T15:59:00Z', null], // Friday before the freeze
     ['2026-03-06T16:00:00Z', 'Fri 16:00-Mon 08:00'],
@@ -78,8 +78,9 @@ describe('freeze windows', () => {
   ])('%s → %s', (at, expected) => expect(freezeWindowAt(windows, Date.parse(at))?.text ?? null).toBe(expected));
 
   it('names a window that does not parse', () => {
-    expect(() => parseFreezeWindows('Fri 16:00-Mon 08:00;Friday evening')).toThrow(/"Friday evening"/);
-    expect(parseFreezeWindows('')).toEqual([]);
+    expect(() => parseFreezeWindow('Friday evening')).toThrow(/"Friday evening"/);
+    expect(() => parseFreezeWindow('Fri 25:00-Mon 08:00')).toThrow(/expected "Fri 16:00-Mon 08:00"/);
+    expect(() => parseFreezeWindow('2027-01-04T00:00:00Z/2026-12-20T00:00:00Z')).toThrow();
   });
 });
 

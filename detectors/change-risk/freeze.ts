@@ -1,6 +1,6 @@
 /**
- * Change-freeze calendar (`changeRisk.freezeWindows`): windows separated by `;`, each
- * either weekly, `Fri 16:00-Mon 08:00` (UTC; may wrap past Sunday), or absolute,
+ * Change-freeze calendar (`changeRisk.freezeWindows`): a list of windows, each either
+ * weekly, `Fri 16:00-Mon 08:00` (UTC; may wrap past Sunday), or absolute,
  * `2026-12-20T00:00:00Z/2027-01-04T00:00:00Z` (ISO 8601 interval, start inclusive).
  */
 export interface FreezeWindow {
@@ -12,13 +12,10 @@ const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const WEEKLY = /^([a-z]{3})\s+(\d{1,2}):(\d{2})\s*-\s*([a-z]{3})\s+(\d{1,2}):(\d{2})$/i;
 const WEEK_MINUTES = 7 * 24 * 60;
 
-/** Parses the calendar; throws an Error naming the window that does not parse. */
-export function parseFreezeWindows(text: string): FreezeWindow[] {
-  return text
-    .split(';')
-    .map((w) => w.trim())
-    .filter((w) => w !== '')
-    .map((w) => weekly(w) ?? absolute(w) ?? fail(w));
+/** Parses one window; throws an Error naming it when it does not parse. */
+export function parseFreezeWindow(text: string): FreezeWindow {
+  const trimmed = text.trim();
+  return weekly(trimmed) ?? absolute(trimmed) ?? fail(trimmed);
 }
 
 /** The first window containing `ms`, or null. */

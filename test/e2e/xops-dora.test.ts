@@ -20,7 +20,7 @@ const since = new Date(MONTH_START_MS).toISOString();
 const until = new Date(MONTH_END_MS).toISOString();
 
 beforeAll(async () => {
-  vigil = await startTestVigil({ 'store.dataDir': dataDir, 'detect.enabled': false, 'changeRisk.freezeWindows': 'Fri 16:00-Mon 08:00' });
+  vigil = await startTestVigil({ 'store.dataDir': dataDir, 'detect.enabled': false, 'changeRisk.freezeWindows': ['Fri 16:00-Mon 08:00'] });
   const events = monthEvents();
   for (let i = 0; i < events.length; i += 500) {
     const res = await fetch(`${vigil.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(events.slice(i, i + 500)) });

@@ -55,6 +55,16 @@ describe('documented event types', () => {
     }
   });
 
+  it('feed DORA and change risk, with or without Vigil\'s own incidents in the store', async () => {
+    const report = await getJson(`${vigil.url}/api/v1/dora?since=2026-02-10T00:00:00Z&until=2026-02-11T00:00:00Z`);
+    // The examples: a deployment and an upgrade of checkout to production, an incident detected on it, a rollback.
+    expect(report.overall).toMatchObject({ deployments: 2, changeFailureRate: { failedDeployments: 1 } });
+    const res = await fetch(`${vigil.url}/api/v1/change-risk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'checkout', type: 'deploy', plannedAt: '2026-02-10T10:30:00Z' }) });
+    expect(res.status).toBe(200);
+    const risk = (await res.json()) as { factors: Array<{ name: string; evidence: string }> };
+    expect(risk.factors.find((f) => f.name === 'openIncidents')?.evidence).toBe('open incidents: reported/INC-312');
+  });
+
   it('keeps an event of an unknown type as sent', async () => {
     const before = await eventCount();
     const res = await post(event('com.example.flux.reconciled', { whatever: [1, { deep: true }] }, { subject: 'cluster-a' }), { 'content-type': 'application/cloudevents+json' });
