@@ -1,5 +1,4 @@
 import type { Store } from '../store.js';
-import { hasIncidentsTable } from './dora.js';
 
 /**
  * The state of the system at a moment `at` (event time, ms) as change risk sees it, read
@@ -12,7 +11,7 @@ const ms = (t: number) => String(Math.floor(t));
 /** Incidents open at `at`: started in the `lookbackMs` before it and not resolved by then (Vigil's and reported). */
 export async function openIncidentsAt(store: Store, at: number, lookbackMs: number): Promise<Array<{ ref: string; services: string[] }>> {
   const p = { at: ms(at), from: ms(at - lookbackMs) };
-  const vigil = !(await hasIncidentsTable(store)) ? [] : await store.query<{ id: string; services: string[] }>(
+  const vigil = await store.query<{ id: string; services: string[] }>(
     `SELECT IncidentId AS id, arrayDistinct(arrayFilter(x -> x != '', arrayPushBack(Services, RootService))) AS services
     FROM incidents FINAL
     WHERE StartTime >= fromUnixTimestamp64Milli({from:Int64}) AND StartTime < fromUnixTimestamp64Milli({at:Int64})

@@ -76,7 +76,7 @@ export async function mergeRecords(store: Store, r: EventRange): Promise<MergeRe
   return rows.map((x) => ({ changeId: x.changeId, commit: x.commit, timeMs: Number(x.t), service: x.service }));
 }
 
-export interface IncidentRecord {
+export interface FailureIncidentRecord {
   /** `vigil/<IncidentId>` or `reported/<subject id>`. */
   ref: string;
   source: 'vigil' | 'reported';
@@ -86,18 +86,9 @@ export interface IncidentRecord {
   resolvedMs: number;
 }
 
-/**
- * Whether the store has Vigil's `incidents` table (the incident engine's migration 006).
- * Without it, DORA and change risk work from reported incidents and rollbacks alone.
- */
-export async function hasIncidentsTable(store: Store): Promise<boolean> {
-  const [row] = await store.query<{ n: string }>(`SELECT toString(count()) AS n FROM system.tables WHERE database = currentDatabase() AND name = 'incidents'`);
-  return Number(row?.n ?? 0) > 0;
-}
-
 /** Incidents that started in the range: Vigil's (services and root service) and reported ones. */
-export async function incidentRecords(store: Store, r: EventRange): Promise<IncidentRecord[]> {
-  const vigil = !(await hasIncidentsTable(store)) ? [] : await store.query<{ id: string; services: string[]; s: string; e: string }>(
+export async function incidentRecords(store: Store, r: EventRange): Promise<FailureIncidentRecord[]> {
+  const vigil = await store.query<{ id: string; services: string[]; s: string; e: string }>(
     `SELECT IncidentId AS id, arrayDistinct(arrayFilter(x -> x != '', arrayPushBack(Services, RootService))) AS services,
         toString(toUnixTimestamp64Milli(StartTime)) AS s,
         toString(if(toUnixTimestamp64Milli(ResolvedAt) > 0 AND ResolvedAt < fromUnixTimestamp64Milli({until:Int64}), toUnixTimestamp64Milli(ResolvedAt), 0)) AS e

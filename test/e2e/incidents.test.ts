@@ -55,7 +55,7 @@ describe('incidents end to end', () => {
     const deploy = await fetch(`${vigil.url}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/cloudevents+json' },
-      body: JSON.stringify({ specversion: '1.0', id: 'deploy-payments-241', source: '/ci/pipeline', type: 'dev.cdevents.service.deployed.0.2.0', subject: 'payments', time: new Date(DEPLOY_MS).toISOString(), data: { version: '2.4.1' } }),
+      body: JSON.stringify({ specversion: '1.0', id: 'deploy-payments-241', source: '/ci/pipeline', type: 'dev.cdevents.service.deployed.0.2.0', subject: 'payments', time: new Date(DEPLOY_MS).toISOString(), data: { subject: { id: 'payments', content: { environment: { id: 'production' }, artifactId: 'pkg:oci/payments@2.4.1' } } } }),
     });
     expect(deploy.status).toBe(202);
     // The fault, then recovery, one minute per request: each request moves event time on.

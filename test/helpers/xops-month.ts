@@ -1,4 +1,4 @@
-import type { Store } from '../../analytics/index.js';
+import { queries, type Store } from '../../analytics/index.js';
 
 /**
  * A month of synthetic engineering history for one topology, as the outside world sends
@@ -98,19 +98,19 @@ export const MONTH_INCIDENTS = [
   { id: 'inc-co-27', services: ['checkout'], startMs: at(27, 20), resolvedMs: 0 },
 ];
 
-/**
- * Writes Vigil incidents the way the incident engine does (table `incidents`, migration 006),
- * creating the table with the contract's columns if the engine is not in this build.
- */
+/** Writes Vigil incidents in their latest state, through the incident engine's own insert. */
 export async function storeIncidents(store: Store, incidents: typeof MONTH_INCIDENTS): Promise<void> {
-  await store.exec(`CREATE TABLE IF NOT EXISTS incidents (
-    IncidentId String, Services Array(String), RootService String, StartTime DateTime64(3), ResolvedAt DateTime64(3), Status String, UpdatedAt DateTime64(3)
-) ENGINE = ReplacingMergeTree(UpdatedAt) ORDER BY IncidentId`);
-  const ms = (t: number) => `${String(Math.floor(t / 1000)).padStart(10, '0')}.${String(t % 1000).padStart(3, '0')}`;
-  const rows = incidents.map((i) =>
-    JSON.stringify({ IncidentId: i.id, Services: i.services, RootService: i.services[0], StartTime: ms(i.startMs), ResolvedAt: ms(i.resolvedMs), Status: i.resolvedMs ? 'resolved' : 'open', UpdatedAt: ms(i.resolvedMs || i.startMs) }),
+  await queries.insertIncidents(
+    store,
+    incidents.map((i) => ({
+      engineState: '',
+      incident: {
+        id: i.id, fingerprint: `fp-${i.id}`, title: `${i.services[0]} errors`, status: i.resolvedMs ? 'resolved' : 'open', severity: 'critical',
+        services: i.services, rootService: i.services[0], startMs: i.startMs, updatedMs: i.resolvedMs || i.startMs,
+        resolvedMs: i.resolvedMs || undefined, anomalyIds: [], suspects: [], version: i.resolvedMs ? 2 : 1,
+      },
+    })),
   );
-  await store.insertJsonEachRow('incidents', Buffer.from(rows.join('\n')));
 }
 
 /** One OTLP/JSON trace request per day: web → checkout → payments and web → search. */
