@@ -7,3 +7,4 @@ export * from './service-map.js';
 export * from './trace-compare.js';
 export * from './dora.js';
 export * from './change-risk.js';
+export * from './access.js';
