@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { migrate, openStore, type Store } from '../analytics/index.js';
+import { ChdbStore, migrate, openStore, SqlSandbox, type Store } from '../analytics/index.js';
 import { createEmbeddedBus, createStoreWriter, IngestPipeline, registerReceivers, TemplatePersistence, storeTemplateSink, TOPICS, type IngestLimits, type NormaliseStage } from '../ingest/index.js';
+import { setupAccess, type AccessSetup } from './auth/index.js';
 import type { FlatConfig } from './config/schema.js';
 import { startDetection } from './detection.js';
 import { PatternAnomalies } from './pattern-anomalies.js';
@@ -17,6 +18,7 @@ import { telemetryRoutes } from './routes/telemetry.js';
 import { xopsRoutes } from './routes/xops.js';
 import { createServer } from './server.js';
 import { changeRiskSettings } from './xops/settings.js';
+import { sandboxLimits, sqlRoutes } from './sql/index.js';
 
 export interface Vigil {
   app: FastifyInstance;
@@ -24,6 +26,10 @@ export interface Vigil {
   openapi: OpenApiRegistry;
   /** Base URL the server listens on, e.g. http://127.0.0.1:4318. */
   url: string;
+  /** The ClickHouse HTTP interface (clickhouse.enabled, chDB store), e.g. http://127.0.0.1:8123. */
+  clickhouseUrl?: string;
+  /** Tokens, the role check and the audit log. */
+  access: AccessSetup;
   close(): Promise<void>;
 }
 
@@ -93,6 +99,8 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
 
     const limits = ingestLimits(config);
     const { app, openapi } = createServer({ logger, maxBodyBytes: limits.maxBodyBytes });
+    const access = await setupAccess(app, config, store, logger); // before any route: every route is checked
+    const sandbox = new SqlSandbox(store, sandboxLimits(config));
     const health = async (): Promise<HealthReport> => {
       const depth = bus.depth();
       const queue = { messages: depth.messages, items: depth.weight, maxItems: config['ingest.queue.maxQueuedItems'] };
@@ -112,18 +120,30 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     await app.register(async (scope) => serviceMapRoutes(scope, { store, runtime: detection.incidentRuntime }));
     await app.register(async (scope) => xopsRoutes(scope, { store, settings: changeRiskSettings(config) }));
     await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
+    await app.register(async (scope) => sqlRoutes(scope, { sandbox }));
+    await access.registerRoutes();
     await app.register(async (scope) => (await import('./routes/ui.js')).uiRoutes(scope)); // the web UI at / and /ui/*
 
     const address = await app.listen({ host: config['server.host'], port: config['server.port'] });
+    const clickhouse = config['clickhouse.enabled'] && store instanceof ChdbStore
+      ? await (await import('./clickhouse-http/embedded.js')).startEmbeddedClickHouse(config, { store, sandbox, access: access.access, logger }).catch(async (err) => {
+          await app.close();
+          throw err;
+        })
+      : undefined;
     let closing: Promise<void> | undefined;
     return {
       app,
       store,
       openapi,
       url: address,
+      clickhouseUrl: clickhouse?.url,
+      access,
       close: () =>
         (closing ??= (async () => {
+          await clickhouse?.close();
           await app.close(); // stops accepting; in-flight requests finish and get their answer
+          await access.close();
           await detection.close(); // catches up, then checkpoints detector states
           for (const s of subscriptions) await s.stop();
           await bus.close();

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { QueryParams, RawInsertFormat, RawResult, Settings } from '../../analytics/index.js';
-import { authenticationFailed, badArguments, ClickHouseHttpError, fromEngineError, unknownDatabase, unknownFormat } from './errors.js';
+import { authenticationFailed, badArguments, ClickHouseHttpError, fromEngineError, fromSandboxError, readonlyMode, unknownDatabase, unknownFormat } from './errors.js';
 import { decodeParams } from './params.js';
 import { readRequest, type ClickHouseRequest } from './request.js';
 import { classify, splitInsertBody } from './statement.js';
@@ -14,10 +14,21 @@ export interface ClickHouseHttpEngine {
   insertRaw(table: string, body: Buffer, options: { format: RawInsertFormat; columns?: string[]; settings?: Settings }): Promise<{ writtenRows: number; writtenBytes: number }>;
 }
 
+/**
+ * Read-only access for everyone else: the SQL sandbox, for callers it admits (a token with the
+ * analyst role as the password, any user name; anyone when auth is off).
+ */
+export interface SandboxAccess {
+  admits(user: string | undefined, password: string | undefined): boolean;
+  run(sql: string, format: string, params: QueryParams, settings: Settings): Promise<{ bytes: Buffer }>;
+}
+
 export interface ClickHouseHttpOptions {
   engine: ClickHouseHttpEngine;
-  /** User `vigil` with this token has full access; nobody else gets in. */
+  /** User `vigil` with this token has full access (writes, DDL). */
   internalToken: string;
+  /** Everyone else: the sandbox, when given; without it nobody else gets in. */
+  sandbox?: SandboxAccess;
   /** The one database this node serves (requests may name it, `default`, or none). */
   database: string;
   /** Reported in error bodies, like a server's version. */
@@ -60,11 +71,14 @@ export async function clickhouseHttp(app: FastifyInstance, options: ClickHouseHt
         return reply.type('text/plain; charset=UTF-8').send('Ok.\n');
       }
       const req = await readRequest({ url: request.url, headers: request.headers, body: request.body as Buffer | undefined });
-      authenticate(req, token);
+      const internal = isInternal(req, token);
+      if (!internal && !options.sandbox?.admits(req.user, req.password)) {
+        throw authenticationFailed(`${req.user ?? 'default'}: Authentication failed: password is incorrect, or there is no user with such name`);
+      }
       if (req.database && req.database !== options.database && req.database !== 'default') {
         throw unknownDatabase(`Database ${req.database} does not exist: this node serves ${options.database}`);
       }
-      const out = await execute(options.engine, req);
+      const out = internal ? await execute(options.engine, req) : await executeSandboxed(options.sandbox!, req);
       reply.header('x-clickhouse-summary', JSON.stringify(out.summary));
       if (out.format) reply.header('x-clickhouse-format', out.format);
       reply.type(CONTENT_TYPES[out.format ?? ''] ?? 'text/plain; charset=UTF-8');
@@ -85,10 +99,9 @@ export async function clickhouseHttp(app: FastifyInstance, options: ClickHouseHt
   app.post('/', (request, reply) => handle(request, reply));
 }
 
-function authenticate(req: ClickHouseRequest, token: Buffer): void {
+function isInternal(req: ClickHouseRequest, token: Buffer): boolean {
   const given = Buffer.from(req.password ?? '', 'utf8');
-  const ok = req.user === INTERNAL_USER && given.length === token.length && token.length > 0 && timingSafeEqual(given, token);
-  if (!ok) throw authenticationFailed(`${req.user ?? 'default'}: Authentication failed: password is incorrect, or there is no user with such name`);
+  return req.user === INTERNAL_USER && given.length === token.length && token.length > 0 && timingSafeEqual(given, token);
 }
 
 interface Executed {
@@ -127,6 +140,27 @@ async function execute(engine: ClickHouseHttpEngine, req: ClickHouseRequest): Pr
   // A SETTINGS clause after DDL would set table settings, not query settings: those are not applied.
   const result = await engine.run(statement.sql, format, params, { settings: hasSettings && statement.acceptsSettings ? req.settings : undefined });
   return { bytes: result.bytes, format, summary: summary(result.readRows, result.readBytes, 0, 0, result.elapsedSeconds) };
+}
+
+/** A sandboxed caller: reads only, through the SQL sandbox's checks and limits. */
+async function executeSandboxed(sandbox: SandboxAccess, req: ClickHouseRequest): Promise<Executed> {
+  let sql = req.sql;
+  if (req.data === undefined && splitInsertBody(Buffer.from(sql, 'utf8'))) sql = sql.split('\n')[0];
+  const statement = classify(sql);
+  if (statement.kind === 'insert' || (req.data && req.data.length > 0)) throw readonlyMode('Cannot execute query in readonly mode: this user may only read (the SQL sandbox)');
+  const format = statement.format ?? req.defaultFormat ?? 'TabSeparated';
+  let params: QueryParams = {};
+  try {
+    if (req.params.size > 0) params = decodeParams(statement.sql, req.params);
+  } catch (err) {
+    throw badArguments(`cannot read a query parameter: ${(err as Error).message}`);
+  }
+  try {
+    const result = await sandbox.run(statement.sql, format, params, req.settings);
+    return { bytes: result.bytes, format, summary: summary(0, 0, 0, 0, 0) };
+  } catch (err) {
+    throw fromSandboxError(err);
+  }
 }
 
 function summary(readRows: number, readBytes: number, writtenRows: number, writtenBytes: number, elapsedSeconds: number): Record<string, string> {

@@ -2,6 +2,7 @@ import { IngestPipeline, registerReceivers, TemplatePersistence, TOPICS, type No
 import type { FlatConfig } from '../config/schema.js';
 import { ingestLimits } from '../engine.js';
 import type { Logger } from '../logger.js';
+import { refuseUncheckedPublicBind } from '../auth/index.js';
 import { createServer } from '../server.js';
 import { ingestKafkaBus, roleHealthRoute, type RoleHandle } from './role.js';
 
@@ -12,6 +13,7 @@ import { ingestKafkaBus, roleHealthRoute, type RoleHandle } from './role.js';
  * the answer is 503 with Retry-After and the batch is not sent later.
  */
 export async function startGateway(config: FlatConfig, logger: Logger): Promise<RoleHandle> {
+  refuseUncheckedPublicBind(config);
   const bus = ingestKafkaBus(config, 'vigil-gateway');
   // Topics are created here too, so that a gateway alone is enough to start taking data.
   let topicsReady = false;

@@ -42,7 +42,7 @@ export interface RoleHealth {
 
 /** `GET /api/v1/health` of a role: 200 when ok, 503 when degraded. */
 export function roleHealthRoute(app: FastifyInstance, health: () => Promise<RoleHealth>): void {
-  app.get('/api/v1/health', async (_request, reply) => {
+  app.get('/api/v1/health', { config: { role: 'public' } }, async (_request, reply) => {
     const report = await health();
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ChdbStore, migrate } from '../../analytics/index.js';
 import { startClickHouseHttpServer } from '../clickhouse-http/server.js';
 import type { FlatConfig } from '../config/schema.js';
+import { setupAccess } from '../auth/index.js';
 import { VigilError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { patternRoutes } from '../routes/patterns.js';
@@ -35,8 +36,10 @@ export async function startStoreRole(config: FlatConfig, logger: Logger): Promis
       maxBodyBytes: MAX_INSERT_BODY_BYTES,
     });
     const { app } = createServer({ logger, maxBodyBytes: 1 << 20 });
+    const access = await setupAccess(app, config, store, logger);
     await app.register(async (scope) => telemetryRoutes(scope, { store }));
     await app.register(async (scope) => patternRoutes(scope, { store }));
+    await access.registerRoutes();
     roleHealthRoute(app, async () => {
       try {
         await store.ping();
@@ -51,6 +54,7 @@ export async function startStoreRole(config: FlatConfig, logger: Logger): Promis
       banner: [`Role: store, chDB data in ${resolve(config['store.dataDir'])}`, `ClickHouse HTTP interface on ${clickhouse.url} (user vigil, the internal token)`],
       close: async () => {
         await app.close();
+        await access.close();
         await clickhouse.close();
         await store.close();
       },

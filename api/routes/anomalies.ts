@@ -62,7 +62,7 @@ export async function anomalyRoutes(app: FastifyInstance, deps: { store: Store; 
         },
       },
     },
-    config: { openapi: { tags: ['anomalies'], summary: 'Anomalies overlapping a time range, highest peak score first', responses: { 200: '{ anomalies: [...] }', 400: 'Bad parameter' } } },
+    config: { role: 'viewer', openapi: { tags: ['anomalies'], summary: 'Anomalies overlapping a time range, highest peak score first', responses: { 200: '{ anomalies: [...] }', 400: 'Bad parameter' } } },
   }, async (request) => {
     const { sinceNs, untilNs } = parseRange(request.query, 'now-24h');
     const { service, signal, minScore, status, limit } = request.query;
@@ -81,6 +81,7 @@ export async function anomalyRoutes(app: FastifyInstance, deps: { store: Store; 
   app.get<{ Querystring: Filters }>('/api/v1/anomalies/stream', {
     schema: { querystring: { type: 'object', properties: { ...filters } } },
     config: {
+      role: 'viewer',
       openapi: {
         tags: ['anomalies'],
         summary: 'Live anomalies and incident transitions as Server-Sent Events',
@@ -105,6 +106,7 @@ export async function anomalyRoutes(app: FastifyInstance, deps: { store: Store; 
       querystring: { type: 'object', properties: { ...range } },
     },
     config: {
+      role: 'viewer',
       openapi: {
         tags: ['anomalies'],
         summary: 'A series\' scored points: value, expected band and anomaly score per minute, as columns',

@@ -22,7 +22,7 @@ export async function patternRoutes(app: FastifyInstance, deps: { store: Store }
         },
       },
     },
-    config: { openapi: { tags: ['logs'], summary: 'Log patterns in a range: template, count, sparkline, first seen, new or not', responses: { 200: '{ patterns: [...] }', 400: 'Bad parameter' } } },
+    config: { role: 'viewer', openapi: { tags: ['logs'], summary: 'Log patterns in a range: template, count, sparkline, first seen, new or not', responses: { 200: '{ patterns: [...] }', 400: 'Bad parameter' } } },
   }, async (request) => {
     const { sinceNs, untilNs } = parseRange(request.query);
     const sinceSec = Number(sinceNs / 1_000_000_000n);
@@ -37,7 +37,7 @@ export async function patternRoutes(app: FastifyInstance, deps: { store: Store }
       params: { type: 'object', properties: { id: { type: 'string', description: 'Template id (16 hex characters)' } } },
       querystring: { type: 'object', properties: { ...range } },
     },
-    config: { openapi: { tags: ['logs'], summary: 'One pattern: template, samples, former ids and its rate over a range', responses: { 200: 'Pattern', 400: 'Bad id', 404: 'Unknown pattern' } } },
+    config: { role: 'viewer', openapi: { tags: ['logs'], summary: 'One pattern: template, samples, former ids and its rate over a range', responses: { 200: 'Pattern', 400: 'Bad id', 404: 'Unknown pattern' } } },
   }, async (request) => {
     const id = request.params.id.toLowerCase();
     if (!/^[0-9a-f]{16}$/.test(id)) throw new VigilError('API_BAD_REQUEST', 'id: expected 16 hex characters');

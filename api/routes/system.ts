@@ -12,13 +12,13 @@ export interface HealthReport {
 /** Health and the OpenAPI document. */
 export async function systemRoutes(app: FastifyInstance, deps: { health: () => Promise<HealthReport>; openapi: OpenApiRegistry }): Promise<void> {
   app.get('/api/v1/health', {
-    config: { openapi: { tags: ['system'], summary: 'Store reachability and ingest queue depth', responses: { 200: 'Healthy', 503: 'Store unreachable' } } },
+    config: { role: 'public', openapi: { tags: ['system'], summary: 'Store reachability and ingest queue depth', responses: { 200: 'Healthy', 503: 'Store unreachable' } } },
   }, async (_request, reply) => {
     const report = await deps.health();
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
 
   app.get('/api/v1/openapi.json', {
-    config: { openapi: { tags: ['system'], summary: 'This OpenAPI 3.1 document', responses: { 200: 'OpenAPI document' } } },
+    config: { role: 'public', openapi: { tags: ['system'], summary: 'This OpenAPI 3.1 document', responses: { 200: 'OpenAPI document' } } },
   }, async () => deps.openapi.document());
 }

@@ -13,12 +13,12 @@ export async function telemetryRoutes(app: FastifyInstance, deps: { store: Store
   const { store } = deps;
 
   app.get('/api/v1/stats', {
-    config: { openapi: { tags: ['query'], summary: 'Exact committed row counts', responses: { 200: '{ logs, spans, metricPoints, events }' } } },
+    config: { role: 'viewer', openapi: { tags: ['query'], summary: 'Exact committed row counts', responses: { 200: '{ logs, spans, metricPoints, events }' } } },
   }, async () => queries.stats(store));
 
   app.get<{ Querystring: { since?: string; until?: string } }>('/api/v1/services', {
     schema: { querystring: { type: 'object', properties: { ...range } } },
-    config: { openapi: { tags: ['query'], summary: 'Services seen, with last-seen time and counts per signal', responses: { 200: '{ services: [...] }', 400: 'Bad parameter' } } },
+    config: { role: 'viewer', openapi: { tags: ['query'], summary: 'Services seen, with last-seen time and counts per signal', responses: { 200: '{ services: [...] }', 400: 'Bad parameter' } } },
   }, async (request) => {
     const { sinceNs, untilNs } = parseRange(request.query, 'now-24h');
     const services = await queries.services(store, { sinceSec: Number(sinceNs / 1_000_000_000n), untilSec: Number(untilNs / 1_000_000_000n) });
@@ -39,7 +39,7 @@ export async function telemetryRoutes(app: FastifyInstance, deps: { store: Store
         },
       },
     },
-    config: { openapi: { tags: ['query'], summary: 'Search logs, newest first', responses: { 200: '{ logs: [...] }', 400: 'Bad parameter' } } },
+    config: { role: 'viewer', openapi: { tags: ['query'], summary: 'Search logs, newest first', responses: { 200: '{ logs: [...] }', 400: 'Bad parameter' } } },
   }, async (request) => {
     const { sinceNs, untilNs } = parseRange(request.query);
     const { service, q, severity, limit } = request.query;
@@ -49,7 +49,7 @@ export async function telemetryRoutes(app: FastifyInstance, deps: { store: Store
 
   app.get<{ Params: { traceId: string } }>('/api/v1/traces/:traceId', {
     schema: { params: { type: 'object', properties: { traceId: { type: 'string', description: '32 hex characters' } } } },
-    config: { openapi: { tags: ['query'], summary: 'All spans of one trace, in start order', responses: { 200: '{ traceId, spans: [...] }', 400: 'Bad trace id', 404: 'No such trace' } } },
+    config: { role: 'viewer', openapi: { tags: ['query'], summary: 'All spans of one trace, in start order', responses: { 200: '{ traceId, spans: [...] }', 400: 'Bad trace id', 404: 'No such trace' } } },
   }, async (request) => {
     const traceId = request.params.traceId.toLowerCase();
     if (!/^[0-9a-f]{32}$/.test(traceId)) throw new VigilError('API_BAD_REQUEST', 'traceId: expected 32 hex characters');
@@ -71,7 +71,7 @@ export async function telemetryRoutes(app: FastifyInstance, deps: { store: Store
         },
       },
     },
-    config: { openapi: { tags: ['query'], summary: 'A metric as time series, one per attribute set', responses: { 200: '{ series: [{ service, type, attributes, points: [[unixSec, value], ...] }] }', 400: 'Bad parameter' } } },
+    config: { role: 'viewer', openapi: { tags: ['query'], summary: 'A metric as time series, one per attribute set', responses: { 200: '{ series: [{ service, type, attributes, points: [[unixSec, value], ...] }] }', 400: 'Bad parameter' } } },
   }, async (request) => {
     const { sinceNs, untilNs } = parseRange(request.query);
     const spanSec = Number((untilNs - sinceNs) / 1_000_000_000n);

@@ -25,11 +25,11 @@ const SECURITY_HEADERS = {
 /** The static web UI at `/` (hash-routed, so one HTML page) and its assets under `/ui/`. */
 export async function uiRoutes(app: FastifyInstance): Promise<void> {
   app.get('/', {
-    config: { openapi: { tags: ['ui'], summary: 'The web UI (HTML page; its state lives in the URL fragment)', responses: { 200: 'text/html' } } },
+    config: { role: 'public', openapi: { tags: ['ui'], summary: 'The web UI (HTML page; its state lives in the URL fragment)', responses: { 200: 'text/html' } } },
   }, async (_request, reply) => sendFile(reply, join(UI_APP_DIR, 'index.html')));
 
   app.get<{ Params: { '*': string } }>('/ui/*', {
-    config: { openapi: { tags: ['ui'], summary: 'Web UI assets: the app\'s ES modules and CSS, and uPlot under /ui/vendor/', responses: { 200: 'JavaScript, CSS or SVG', 404: 'No such asset' } } },
+    config: { role: 'public', openapi: { tags: ['ui'], summary: 'Web UI assets: the app\'s ES modules and CSS, and uPlot under /ui/vendor/', responses: { 200: 'JavaScript, CSS or SVG', 404: 'No such asset' } } },
   }, async (request, reply) => {
     const path = request.params['*'];
     if (path.startsWith('vendor/')) {

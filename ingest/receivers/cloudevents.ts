@@ -10,6 +10,7 @@ export async function cloudEventsReceiver(app: FastifyInstance, deps: { pipeline
   acceptRawBodies(app, deps.limits.maxBodyBytes);
   app.post('/v1/events', {
     config: {
+      role: 'ingest',
       queueFullStatus: 503,
       openapi: {
         tags: ['ingest'],

@@ -17,7 +17,7 @@ const DECODERS: Record<OtlpSignal, Decoder> = { logs: decodeLogs, traces: decode
 export async function otlpReceivers(app: FastifyInstance, deps: { pipeline: IngestPipeline; limits: IngestLimits }): Promise<void> {
   acceptRawBodies(app, deps.limits.maxBodyBytes);
   for (const signal of Object.keys(DECODERS) as OtlpSignal[]) {
-    app.post(`/v1/${signal}`, { config: { queueFullStatus: 429, openapi: otlpDoc(signal) } }, async (request, reply) => {
+    app.post(`/v1/${signal}`, { config: { role: 'ingest', queueFullStatus: 429, openapi: otlpDoc(signal) } }, async (request, reply) => {
       const format = otlpFormat(request.headers['content-type']);
       const body = decompress(bodyOf(request.body), headerValue(request.headers['content-encoding']), deps.limits.maxBodyBytes);
       const receivedAtNs = BigInt(Date.now()) * 1_000_000n;

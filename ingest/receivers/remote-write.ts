@@ -10,6 +10,7 @@ export async function remoteWriteReceiver(app: FastifyInstance, deps: { pipeline
   acceptRawBodies(app, deps.limits.maxBodyBytes);
   app.post('/api/v1/write', {
     config: {
+      role: 'ingest',
       queueFullStatus: 503,
       openapi: {
         tags: ['ingest'],

@@ -15,7 +15,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'vigil-patterns-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function start(): Promise<Vigil> {
-  const config = loadConfig({ env: {}, overrides: { 'server.port': 0, 'store.dataDir': dataDir, 'store.ttlDays': 0, 'log.level': 'silent' } });
+  const config = loadConfig({ env: {}, overrides: { 'server.port': 0, 'clickhouse.enabled': false, 'store.dataDir': dataDir, 'store.ttlDays': 0, 'log.level': 'silent' } });
   return startVigil(config, createLogger('silent'));
 }
 

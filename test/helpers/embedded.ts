@@ -11,13 +11,17 @@ export interface TestVigil extends Vigil {
   stop(): Promise<void>;
 }
 
-/** Starts an embedded Vigil on a free loopback port with a fresh data directory. */
+/**
+ * Starts an embedded Vigil on a free loopback port with a fresh data directory: zero-config
+ * (no tokens on loopback), the ClickHouse endpoint off so tests run side by side (turn it on
+ * with `'clickhouse.enabled': true, 'clickhouse.port': 0`).
+ */
 export async function startTestVigil(overrides: Partial<Record<ConfigKey, unknown>> = {}): Promise<TestVigil> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
   const config = loadConfig({
     env: {},
     // TTL off: fixtures carry fixed historical timestamps that a TTL would drop on insert.
-    overrides: { 'server.port': 0, 'store.dataDir': dataDir, 'store.ttlDays': 0, 'log.level': process.env.VIGIL_TEST_LOG_LEVEL ?? 'silent', ...overrides },
+    overrides: { 'server.port': 0, 'clickhouse.enabled': false, 'store.dataDir': dataDir, 'store.ttlDays': 0, 'log.level': process.env.VIGIL_TEST_LOG_LEVEL ?? 'silent', ...overrides },
   });
   const vigil = await startVigil(config, createLogger(config['log.level']));
   return Object.assign(vigil, {

@@ -11,7 +11,7 @@ export interface VigilProcess {
 
 /** Runs `vigil start` as a separate process (so it can be killed) and waits until it listens. */
 export async function spawnVigil(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<VigilProcess> {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--log-level', 'warn', ...args], {
+  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--clickhouse-port', '0', '--log-level', 'warn', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
