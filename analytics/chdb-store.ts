@@ -22,6 +22,8 @@ export class ChdbStore implements Store {
   readonly kind = 'chdb' as const;
   private readonly session: Session;
   private closed = false;
+  /** Set while the leftovers of a failed query are being absorbed (see clearLeftovers). */
+  private draining?: Promise<void>;
 
   constructor(readonly dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -43,6 +45,7 @@ export class ChdbStore implements Store {
   async run(sql: string, format: string, params?: QueryParams, options?: QueryOptions): Promise<RawResult> {
     const statement = withSettings(sql, options?.settings);
     const opts = { format, timeout: options?.timeoutMs };
+    if (this.draining) await this.draining;
     try {
       const result = params && Object.keys(params).length > 0
         ? await this.session.queryBindAsync(statement, params, opts)
@@ -55,8 +58,20 @@ export class ChdbStore implements Store {
         elapsedSeconds: result.elapsed,
       };
     } catch (err) {
+      this.draining ??= this.clearLeftovers().finally(() => (this.draining = undefined));
+      await this.draining;
       throw storeError(err);
     }
+  }
+
+  /**
+   * chDB 3.4 keeps the output a query wrote before it failed (a JSON header, the rows of the
+   * blocks already formatted: a timeout or a limit hit mid-stream) and prepends it to the next
+   * result on the connection. A throwaway query absorbs it before any other query starts;
+   * queries already running when the failure happened are not covered.
+   */
+  private async clearLeftovers(): Promise<void> {
+    await this.session.queryAsync('SELECT 1', { format: 'TabSeparated' }).catch(() => undefined);
   }
 
   /**

@@ -5,11 +5,11 @@ import type { Store } from '../store.js';
  * log. Times cross this boundary as milliseconds since the epoch.
  */
 
-/** `"<seconds>.<ms>"`: ClickHouse parses it as a Unix time into DateTime64(3). */
+/** `"<seconds, 9+ digits>.<ms>"`: ClickHouse parses it as a Unix time into DateTime64(3) (fewer digits would read as a date). */
 function msText(ms: number): string {
   const t = Math.floor(ms);
   const sec = Math.floor(t / 1000);
-  return `${sec}.${String(t - sec * 1000).padStart(3, '0')}`;
+  return `${String(sec).padStart(9, '0')}.${String(t - sec * 1000).padStart(3, '0')}`;
 }
 
 function jsonEachRow(rows: readonly object[]): Buffer {

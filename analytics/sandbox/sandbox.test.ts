@@ -174,6 +174,11 @@ describe('SQL sandbox: what it refuses, changing nothing', () => {
     await refused("SELECT repeat('x', 10000) FROM numbers(1000)", 'SQL_RESULT_TOO_LARGE'); // a constant column: counted as sent
     await refused("SELECT materialize(repeat('x', 10000)) FROM numbers(1000)", 'SQL_RESULT_TOO_LARGE');
     await refused('SELECT length(groupArray(range(1000))) FROM numbers(1000000)', 'SQL_MEMORY_LIMIT');
+    // A query that fails mid-output leaves nothing behind for the next one (chDB would prepend it).
+    await expect(sandbox.run('SELECT count() FROM system.numbers', 'JSON')).rejects.toMatchObject({ code: 'SQL_TIMEOUT' });
+    expect(await store.query('SELECT 1 AS x')).toEqual([{ x: 1 }]);
+    await expect(sandbox.run('SELECT number FROM system.numbers', 'JSONEachRow')).rejects.toMatchObject({ code: 'SQL_RESULT_TOO_LARGE' });
+    expect(await rows('SELECT 2 AS x')).toEqual([{ x: 2 }]);
   });
 
   it('reports bad SQL as SQL_INVALID with the engine\'s reason', async () => {

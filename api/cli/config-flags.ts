@@ -15,16 +15,18 @@ export const CONFIG_FLAGS: Record<string, FlagSpec & { key?: ConfigKey }> = {
 };
 
 export const SERVER_FLAGS: Record<string, FlagSpec & { key?: ConfigKey }> = {
-  host: { type: 'string', value: 'HOST', description: 'Address to bind', key: 'server.host' },
+  host: { type: 'string', value: 'HOST', description: 'Address to bind (anything but loopback requires API tokens)', key: 'server.host' },
   port: { type: 'number', value: 'PORT', description: 'HTTP port (0 = any free port)', key: 'server.port' },
+  'clickhouse-port': { type: 'number', value: 'PORT', description: 'Port of the ClickHouse HTTP interface (default 8123; 0 = any free port)', key: 'clickhouse.port' },
+  'auth-mode': { type: 'string', value: 'auto|required|off', description: 'API tokens: auto = required off loopback', key: 'auth.mode' },
+  'insecure-no-auth': { type: 'boolean', description: 'Serve without tokens even on a public interface', key: 'auth.insecureNoAuth' },
 };
 
 /** Scale-out roles (vigil start --role …). */
 export const ROLE_FLAGS: Record<string, FlagSpec & { key?: ConfigKey }> = {
   role: { type: 'string', value: 'all|gateway|writer|store', description: 'What this process runs (default all: embedded, one process)', key: 'role' },
   'kafka-brokers': { type: 'string', value: 'HOST:PORT,…', description: 'Kafka bootstrap brokers (gateway, writer)', key: 'kafka.brokers' },
-  'internal-token': { type: 'string', value: 'TOKEN', description: 'Internal token of user vigil on the ClickHouse HTTP interface (store); prefer VIGIL_AUTH_INTERNAL_TOKEN', key: 'auth.internalToken' },
-  'clickhouse-port': { type: 'number', value: 'PORT', description: 'Port of the ClickHouse HTTP interface (store role; 0 = any free port)', key: 'clickhouse.port' },
+  'internal-token': { type: 'string', value: 'TOKEN', description: 'Internal token: user vigil on the ClickHouse HTTP interface, admin on the API; prefer VIGIL_AUTH_INTERNAL_TOKEN', key: 'auth.internalToken' },
 };
 
 /** Loads configuration: defaults < --config file < VIGIL_* env < these flags. */

@@ -15,6 +15,9 @@ Prometheus remote write (/api/v1/write), CloudEvents (/v1/events) and the API (/
 --role picks a scale-out role instead: gateway (receivers → Kafka), writer (Kafka → ClickHouse
 at --clickhouse-url http://user:password@host:8123), store (embedded engine served over the
 ClickHouse HTTP interface on --clickhouse-port for user vigil with --internal-token).
+Embedded, the ClickHouse HTTP interface also serves the SQL sandbox on --clickhouse-port
+(default 8123). On any address but loopback every request needs an API token (vigil token
+create); --insecure-no-auth serves without them.
 Configuration: defaults < --config file < VIGIL_* environment < flags. SIGINT/SIGTERM stop it
 gracefully (in-flight requests are answered first).`,
   flags,
@@ -32,6 +35,8 @@ gracefully (in-flight requests are answered first).`,
         `Vigil listening on ${vigil.url}`,
         `Web UI: ${vigil.url}/`,
         `Store: ${where}`,
+        vigil.access.access.required ? 'Auth: API tokens required (vigil token create --help)' : 'Auth: off (loopback); any address but loopback requires API tokens',
+        ...(vigil.clickhouseUrl ? [`ClickHouse HTTP interface (SQL sandbox): ${vigil.clickhouseUrl}`] : []),
         `Send a log:  curl -s ${vigil.url}/v1/logs -H 'Content-Type: application/json' -d '{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"demo"}}]},"scopeLogs":[{"logRecords":[{"timeUnixNano":"${Date.now()}000000","severityText":"INFO","body":{"stringValue":"hello vigil"}}]}]}]}'`,
         `Then:        curl -s ${vigil.url}/api/v1/stats`,
         '',
