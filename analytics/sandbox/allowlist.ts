@@ -10,9 +10,9 @@ export const SANDBOX_TABLES: ReadonlySet<string> = new Set([
   'otel_metrics_gauge', 'otel_metrics_sum', 'otel_metrics_histogram', 'otel_metrics_exponential_histogram', 'otel_metrics_summary',
   'events',
   // Rollups.
-  'logs_per_minute', 'span_red_per_minute', 'service_call_edges', 'metric_points_per_minute', 'log_templates_per_minute',
+  'logs_per_minute', 'span_red_per_minute', 'service_call_edges', 'service_peer_calls', 'metric_points_per_minute', 'log_templates_per_minute',
   // What Vigil found.
-  'anomalies', 'series_scores', 'log_templates', 'log_template_merges', 'incidents',
+  'anomalies', 'series_scores', 'log_templates', 'log_template_merges', 'incidents', 'incident_timeline',
 ]);
 
 /** Harmless system tables: constants, the catalogue of functions and formats, and schema metadata (names, never data). */

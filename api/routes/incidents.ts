@@ -65,7 +65,7 @@ export async function incidentRoutes(app: FastifyInstance, deps: { store: Store;
         },
       },
     },
-    config: { openapi: { tags: ['incidents'], summary: 'Incidents, newest first', responses: { 200: '{ incidents: [...] }', 400: 'Bad parameter' } } },
+    config: { role: 'viewer', openapi: { tags: ['incidents'], summary: 'Incidents, newest first', responses: { 200: '{ incidents: [...] }', 400: 'Bad parameter' } } },
   }, async (request) => {
     const { status, service, limit } = request.query;
     const sinceMs = Number(parseTimeNs('since', request.query.since ?? 'now-7d', Date.now()) / 1_000_000n);
@@ -86,6 +86,7 @@ export async function incidentRoutes(app: FastifyInstance, deps: { store: Store;
   app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', {
     schema: { params: idParams },
     config: {
+      role: 'viewer',
       openapi: {
         tags: ['incidents'],
         summary: 'One incident with its timeline, ranked suspects, linked anomalies and changes',
@@ -110,6 +111,7 @@ export async function incidentRoutes(app: FastifyInstance, deps: { store: Store;
     app.post<{ Params: { id: string } }>(`/api/v1/incidents/:id/${action}`, {
       schema: { params: idParams },
       config: {
+        role: 'sre',
         openapi: {
           tags: ['incidents'],
           summary: action === 'ack' ? 'Acknowledge an incident (stops re-paging; it still resolves and reopens)' : 'Resolve an incident (a related anomaly within incidents.reopenWindowMinutes reopens it)',
@@ -127,6 +129,7 @@ export async function incidentRoutes(app: FastifyInstance, deps: { store: Store;
       if (!runtime) throw new VigilError('INCIDENTS_DISABLED', 'the incident engine is not running (incidents.enabled, detect.enabled)');
       const by = actorOf(request.body);
       const incident = action === 'ack' ? await runtime.ack(request.params.id, by) : await runtime.resolve(request.params.id, by);
+      await request.audit({ action: `incident.${action}`, target: request.params.id, detail: JSON.stringify({ by }) });
       return { incident: incidentView(incident) };
     });
   }

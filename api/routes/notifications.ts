@@ -39,7 +39,7 @@ export async function notificationRoutes(app: FastifyInstance, deps: { store: St
         },
       },
     },
-    config: { openapi: { tags: ['notifications'], summary: 'The delivery log of pages, newest first', responses: { 200: '{ notifications: [...] }', 400: 'Bad parameter' } } },
+    config: { role: 'viewer', openapi: { tags: ['notifications'], summary: 'The delivery log of pages, newest first', responses: { 200: '{ notifications: [...] }', 400: 'Bad parameter' } } },
   }, async (request) => {
     const { incident, channel, status, limit } = request.query;
     const found = await queries.searchNotifications(deps.store, { incidentId: incident, channel, status, limit });

@@ -19,6 +19,7 @@ export async function serviceMapRoutes(app: FastifyInstance, deps: { store: Stor
   app.get<{ Querystring: { since?: string; until?: string } }>('/api/v1/service-map', {
     schema: { querystring: { type: 'object', properties: { ...range } } },
     config: {
+      role: 'viewer',
       openapi: {
         tags: ['traces'],
         summary: 'Services, the peers they call (databases, caches, queues, external) and the calls between them, with rate, errors and latency',
@@ -68,6 +69,7 @@ export async function serviceMapRoutes(app: FastifyInstance, deps: { store: Stor
       },
     },
     config: {
+      role: 'viewer',
       openapi: {
         tags: ['traces'],
         summary: 'Which span attribute values are over-represented among slow or failed spans of a range, against a baseline range',
