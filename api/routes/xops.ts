@@ -25,6 +25,7 @@ export async function xopsRoutes(app: FastifyInstance, deps: { store: Store; set
 
   app.get('/api/v1/event-types', {
     config: {
+      role: 'viewer',
       openapi: {
         tags: ['xops'],
         summary: 'The documented CloudEvents types: practice, JSON Schema of data, an example',
@@ -49,6 +50,7 @@ export async function xopsRoutes(app: FastifyInstance, deps: { store: Store; set
       },
     },
     config: {
+      role: 'viewer',
       openapi: {
         tags: ['xops'],
         summary: 'DORA metrics: deployment frequency, lead time for changes, change failure rate, failed deployment recovery time, with bands',
@@ -87,6 +89,7 @@ export async function xopsRoutes(app: FastifyInstance, deps: { store: Store; set
       },
     },
     config: {
+      role: 'viewer',
       openapi: {
         tags: ['xops'],
         summary: 'Change-advisory risk of a planned change: score 0-100, level and the factors behind it',
