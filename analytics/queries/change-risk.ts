@@ -1,4 +1,5 @@
 import type { Store } from '../store.js';
+import { ENVIRONMENTS } from './xops-sql.js';
 
 /**
  * The state of the system at a moment `at` (event time, ms) as change risk sees it, read
@@ -8,9 +9,12 @@ import type { Store } from '../store.js';
 
 const ms = (t: number) => String(Math.floor(t));
 
-/** Incidents open at `at`: started in the `lookbackMs` before it and not resolved by then (Vigil's and reported). */
-export async function openIncidentsAt(store: Store, at: number, lookbackMs: number): Promise<Array<{ ref: string; services: string[] }>> {
-  const p = { at: ms(at), from: ms(at - lookbackMs) };
+/**
+ * Incidents open at `at`: started in the `lookbackMs` before it and not resolved by then
+ * (Vigil's, and reported ones in `environments` — all when empty).
+ */
+export async function openIncidentsAt(store: Store, at: number, lookbackMs: number, environments: readonly string[] = []): Promise<Array<{ ref: string; services: string[] }>> {
+  const p = { at: ms(at), from: ms(at - lookbackMs), envs: environments };
   const vigil = await store.query<{ id: string; services: string[] }>(
     `SELECT IncidentId AS id, arrayDistinct(arrayFilter(x -> x != '', arrayPushBack(Services, RootService))) AS services
     FROM incidents FINAL
@@ -21,7 +25,7 @@ export async function openIncidentsAt(store: Store, at: number, lookbackMs: numb
   const reported = await store.query<{ id: string; service: string }>(
     `SELECT IncidentId AS id, any(ServiceName) AS service
     FROM xops_incidents_reported
-    WHERE Time >= fromUnixTimestamp64Milli({from:Int64}) AND Time < fromUnixTimestamp64Milli({at:Int64})
+    WHERE Time >= fromUnixTimestamp64Milli({from:Int64}) AND Time < fromUnixTimestamp64Milli({at:Int64}) AND ${ENVIRONMENTS}
     GROUP BY IncidentId
     HAVING countIf(Kind != 'resolved') > 0 AND countIf(Kind = 'resolved') = 0`,
     p,

@@ -1,4 +1,5 @@
 import type { Store } from '../store.js';
+import { ENVIRONMENTS } from './xops-sql.js';
 
 /**
  * What DORA and change risk read: deployments, rollbacks, merged changes and incidents
@@ -12,13 +13,15 @@ export interface EventRange {
   untilMs: number;
   /** Only these services (all when absent). */
   services?: readonly string[];
+  /** Only deployments, rollbacks and reported incidents in these environments (lower case; all when absent or empty). */
+  environments?: readonly string[];
 }
 
 const RANGE = 'Time >= fromUnixTimestamp64Milli({from:Int64}) AND Time < fromUnixTimestamp64Milli({until:Int64})';
 const SERVICES = '(length({services:Array(String)}) = 0 OR has({services:Array(String)}, ServiceName))';
 
-function params(r: EventRange, extra: Record<string, unknown> = {}) {
-  return { from: String(Math.floor(r.fromMs)), until: String(Math.floor(r.untilMs)), services: r.services ?? [], ...extra };
+function params(r: EventRange) {
+  return { from: String(Math.floor(r.fromMs)), until: String(Math.floor(r.untilMs)), services: r.services ?? [], envs: r.environments ?? [] };
 }
 
 export interface DeploymentRecord {
@@ -31,16 +34,15 @@ export interface DeploymentRecord {
   changes: string[];
 }
 
-/** Deployments (service.deployed / upgraded) in the range; `environments` (lower case) filters when not empty. */
-export async function deploymentRecords(store: Store, r: EventRange & { environments: readonly string[] }): Promise<DeploymentRecord[]> {
+/** Deployments (service.deployed / upgraded) in the range. */
+export async function deploymentRecords(store: Store, r: EventRange): Promise<DeploymentRecord[]> {
   const rows = await store.query<Omit<DeploymentRecord, 'timeMs'> & { t: string }>(
     `SELECT concat(Source, '/', Id) AS ref, toString(toUnixTimestamp64Milli(Time)) AS t, ServiceName AS service, Team AS team,
         Environment AS environment, Version AS version, Changes AS changes
     FROM xops_deployments
-    WHERE ${RANGE} AND ${SERVICES} AND ServiceName != ''
-      AND (length({envs:Array(String)}) = 0 OR has({envs:Array(String)}, lower(Environment)))
+    WHERE ${RANGE} AND ${SERVICES} AND ${ENVIRONMENTS} AND ServiceName != ''
     ORDER BY Time`,
-    params(r, { envs: r.environments }),
+    params(r),
   );
   return rows.map(({ t, ...row }) => ({ ...row, timeMs: Number(t) }));
 }
@@ -54,7 +56,7 @@ export interface RollbackRecord {
 export async function rollbackRecords(store: Store, r: EventRange): Promise<RollbackRecord[]> {
   const rows = await store.query<{ ref: string; t: string; service: string }>(
     `SELECT concat(Source, '/', Id) AS ref, toString(toUnixTimestamp64Milli(Time)) AS t, ServiceName AS service
-    FROM xops_rollbacks WHERE ${RANGE} AND ${SERVICES} ORDER BY Time`,
+    FROM xops_rollbacks WHERE ${RANGE} AND ${SERVICES} AND ${ENVIRONMENTS} ORDER BY Time`,
     params(r),
   );
   return rows.map((x) => ({ ref: x.ref, timeMs: Number(x.t), service: x.service }));
@@ -103,7 +105,7 @@ export async function incidentRecords(store: Store, r: EventRange): Promise<Fail
         toString(toUnixTimestamp64Milli(minIf(Time, Kind != 'resolved'))) AS s,
         toString(if(countIf(Kind = 'resolved') > 0, toUnixTimestamp64Milli(minIf(Time, Kind = 'resolved')), 0)) AS e
     FROM xops_incidents_reported
-    WHERE Time < fromUnixTimestamp64Milli({until:Int64}) AND ${SERVICES}
+    WHERE Time < fromUnixTimestamp64Milli({until:Int64}) AND ${SERVICES} AND ${ENVIRONMENTS}
     GROUP BY IncidentId
     HAVING countIf(Kind != 'resolved') > 0
       AND minIf(Time, Kind != 'resolved') >= fromUnixTimestamp64Milli({from:Int64})`,

@@ -34,14 +34,17 @@ export async function assessChange(store: Store, change: ChangeRequest, settings
 
 async function gatherInputs(store: Store, change: ChangeRequest, settings: ChangeRiskSettings): Promise<{ inputs: RiskInputs; radius: string[] }> {
   const { service, atMs: at } = change;
-  const history = await loadOutcomes(store, { fromMs: at - settings.historyMs, untilMs: at, services: [service] }, settings.dora);
-  const radius = blastRadius(service, await queries.callEdgesBefore(store, at, EDGE_LOOKBACK_MS));
+  const [history, edges, incidents, anomalies, findings, errors, traffic] = await Promise.all([
+    loadOutcomes(store, { fromMs: at - settings.historyMs, untilMs: at, services: [service] }, settings.dora),
+    queries.callEdgesBefore(store, at, EDGE_LOOKBACK_MS),
+    queries.openIncidentsAt(store, at, INCIDENT_LOOKBACK_MS, settings.dora.environments),
+    queries.activeAnomaliesAt(store, at, ANOMALY_LOOKBACK_MS, ANOMALY_GRACE_MS),
+    queries.openFindingsAt(store, service, at),
+    queries.spanErrorsBefore(store, service, at, HOUR_MS),
+    queries.weeklyTrafficBefore(store, service, at, TRAFFIC_LOOKBACK_MS),
+  ]);
+  const radius = blastRadius(service, edges);
   const near = new Set(radius);
-  const incidents = await queries.openIncidentsAt(store, at, INCIDENT_LOOKBACK_MS);
-  const anomalies = await queries.activeAnomaliesAt(store, at, ANOMALY_LOOKBACK_MS, ANOMALY_GRACE_MS);
-  const findings = await queries.openFindingsAt(store, service, at);
-  const errors = await queries.spanErrorsBefore(store, service, at, HOUR_MS);
-  const traffic = await queries.weeklyTrafficBefore(store, service, at, TRAFFIC_LOOKBACK_MS);
   const own = incidents.filter((i) => i.services.includes(service));
   return {
     radius,

@@ -9,10 +9,13 @@ import type { DoraSettings } from './settings.js';
  */
 export async function loadOutcomes(store: Store, range: { fromMs: number; untilMs: number; services?: string[] }, settings: DoraSettings): Promise<DeploymentOutcome[]> {
   const { untilMs, services } = range;
-  const deployments = await queries.deploymentRecords(store, { fromMs: range.fromMs - settings.failureWindowMs, untilMs, services, environments: settings.environments });
-  const merges = await queries.mergeRecords(store, { fromMs: range.fromMs - settings.leadTimeLookbackMs, untilMs, services });
-  const rollbacks = await queries.rollbackRecords(store, { fromMs: range.fromMs, untilMs, services });
-  const incidents = await queries.incidentRecords(store, { fromMs: range.fromMs, untilMs, services });
+  const environments = settings.environments;
+  const [deployments, merges, rollbacks, incidents] = await Promise.all([
+    queries.deploymentRecords(store, { fromMs: range.fromMs - settings.failureWindowMs, untilMs, services, environments }),
+    queries.mergeRecords(store, { fromMs: range.fromMs - settings.leadTimeLookbackMs, untilMs, services }),
+    queries.rollbackRecords(store, { fromMs: range.fromMs, untilMs, services, environments }),
+    queries.incidentRecords(store, { fromMs: range.fromMs, untilMs, services, environments }),
+  ]);
   const outcomes = deploymentOutcomes(
     deployments,
     merges,

@@ -16,7 +16,7 @@ import { queries, type Store } from '../../analytics/index.js';
  *   incident at 17:00, resolved at 22:00.
  * - search (team discovery, customData.team): Wednesdays 09:00, merges 72 h before.
  * - web (team frontend): daily at 16:00 listing the commit merged 1 h before.
- * - a staging deployment of checkout, which DORA ignores; pipeline runs, security
+ * - a staging deployment, rollback and incident, which DORA ignores; pipeline runs, security
  *   findings, data-quality checks, model events, ChatOps operations, KPIs and costs.
  * - traces every hour (6 per hour 08–20 UTC, 1 otherwise) through both call paths; in
  *   the last hour (6 traces) every checkout span fails.
@@ -78,6 +78,9 @@ export function monthEvents(): Event[] {
     events.push(merged('search', `SR-${week}`, wednesday - 72 * H), deployed('search', wednesday, { team: 'discovery' }));
   }
   events.push(deployed('checkout', at(0, 12), { version: '1.0.0-rc' }, 'deployed', 'staging', { team: 'payments' }));
+  // Staging trouble that DORA ignores: a rollback and a reported incident right after production deployments.
+  events.push(ce('dev.cdevents.service.rolledback.0.2.0', at(4, 10.5), { subject: { id: 'checkout', content: { environment: { id: 'staging' }, artifactId: 'pkg:oci/checkout@sha256:prev' } } }));
+  events.push(ce('dev.cdevents.incident.detected.0.2.0', at(5, 17), { subject: { id: 'STG-1', type: 'incident', content: { environment: { id: 'staging' }, service: { id: 'web' } } } }));
   events.push(ce('dev.cdevents.service.rolledback.0.2.0', at(10, 14.5), { subject: { id: 'payments', content: { environment: { id: 'production' }, artifactId: 'pkg:oci/payments@sha256:prev' } } }));
   const incident = (kind: string, timeMs: number) =>
     ce(`dev.cdevents.incident.${kind}.0.2.0`, timeMs, { subject: { id: 'PD-7781', type: 'incident', content: { description: 'payment authorisations failing', environment: { id: 'production' }, service: { id: 'payments' } } } });
