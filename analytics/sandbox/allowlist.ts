@@ -9,6 +9,9 @@ export const SANDBOX_TABLES: ReadonlySet<string> = new Set([
   'otel_logs', 'otel_traces', 'otel_traces_span_index',
   'otel_metrics_gauge', 'otel_metrics_sum', 'otel_metrics_histogram', 'otel_metrics_exponential_histogram', 'otel_metrics_summary',
   'events',
+  // The typed views over events (migration 009): the same rows, as columns.
+  'xops_deployments', 'xops_rollbacks', 'xops_changes_merged', 'xops_pipeline_runs', 'xops_incidents_reported', 'xops_security_findings',
+  'xops_data_pipeline_runs', 'xops_data_quality', 'xops_model_events', 'xops_chatops_operations', 'xops_kpis', 'xops_costs',
   // Rollups.
   'logs_per_minute', 'span_red_per_minute', 'service_call_edges', 'service_peer_calls', 'metric_points_per_minute', 'log_templates_per_minute',
   // What Vigil found.

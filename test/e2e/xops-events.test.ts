@@ -65,6 +65,16 @@ describe('documented event types', () => {
     expect(risk.factors.find((f) => f.name === 'openIncidents')?.evidence).toBe('open incidents: reported/INC-312');
   });
 
+  it('lets analysts query every typed view through the SQL sandbox', async () => {
+    const views = [...new Set(Object.values(VIEW_OF))];
+    const query = views.map((v) => `SELECT '${v}' AS view, count() AS n FROM ${v}`).join(' UNION ALL ');
+    const res = await fetch(`${vigil.url}/api/v1/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, format: 'json' }) });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const { data } = (await res.json()) as { data: Array<{ view: string; n: string }> };
+    expect(data.map((r) => r.view).sort()).toEqual(views.sort());
+    for (const r of data) expect(Number(r.n), r.view).toBeGreaterThan(0);
+  });
+
   it('keeps an event of an unknown type as sent', async () => {
     const before = await eventCount();
     const res = await post(event('com.example.flux.reconciled', { whatever: [1, { deep: true }] }, { subject: 'cluster-a' }), { 'content-type': 'application/cloudevents+json' });
