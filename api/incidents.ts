@@ -9,6 +9,7 @@ import {
   type Incident,
   type IncidentMessage,
   type TimelineEntry,
+  type TopologyEdge,
   type TrackedSnapshot,
 } from '../detectors/incidents/index.js';
 import { ANOMALY_TOPIC, type AnomalyMessage } from '../detectors/runner/index.js';
@@ -28,6 +29,7 @@ const TOPOLOGY_WINDOW_MS = 15 * 60_000;
 /** Event times further ahead of the wall clock than this are a sender's clock error, not progress. */
 const MAX_FUTURE_MS = 5 * 60_000;
 const FLUSH_RETRY_MS = 1_000;
+const MIN_TOPOLOGY_INTERVAL_MS = 2_000;
 
 export function incidentEngineOptions(config: FlatConfig): EngineOptions {
   return {
@@ -59,6 +61,7 @@ export class IncidentRuntime {
   private timeline: TimelineEntry[] = [];
   private flushing: Promise<void> | undefined;
   private topologyAtWallMs = 0;
+  private topologyQuery: Promise<void> | undefined;
   private topologyAtEventMs = 0;
   private changesLoaded = false;
 
@@ -97,7 +100,7 @@ export class IncidentRuntime {
       );
     }
     this.timer = setInterval(() => {
-      void this.serial(() => this.refreshTopology(false));
+      this.refreshTopology();
       if (this.rows.length + this.timeline.length > 0) void this.flush();
     }, Math.min(this.options.topologyRefreshMs, FLUSH_RETRY_MS * 5)).unref();
   }
@@ -118,6 +121,7 @@ export class IncidentRuntime {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     for (const s of this.subscriptions) await s.stop();
+    await this.topologyQuery;
     await this.chain.catch(() => {});
     await this.flush();
   }
@@ -138,7 +142,8 @@ export class IncidentRuntime {
   }
 
   private async onAnomalies(messages: AnomalyMessage[]): Promise<void> {
-    if (messages.some((m) => m.type === 'open')) await this.refreshTopology(true);
+    const opens = messages.filter((m) => m.type === 'open');
+    if (opens.length > 0) await this.topologyForAnomalies(Math.max(this.engine.eventTimeMs, ...opens.map((m) => m.anomaly.startMs)));
     for (const { type, anomaly } of messages) this.apply({ kind: 'anomaly', type, anomaly, atMs: Date.now() });
   }
 
@@ -155,7 +160,7 @@ export class IncidentRuntime {
     }
     if (latestMs > 0 && latestMs <= Date.now() + MAX_FUTURE_MS) {
       await this.loadChanges(latestMs);
-      await this.refreshTopology(false, latestMs);
+      this.refreshTopology(latestMs);
       this.apply({ kind: 'tick', eventTimeMs: latestMs, atMs: Date.now() });
     }
   }
@@ -176,24 +181,43 @@ export class IncidentRuntime {
   }
 
   /**
-   * Re-reads the call graph around the engine's event time when the wall clock or event
-   * time moved a refresh interval since the last read (`eager`: event time moved at all).
+   * Re-reads the call graph around the engine's event time, in the background, when the
+   * wall clock or event time moved a refresh interval since the last read — at most once
+   * per MIN_TOPOLOGY_INTERVAL_MS of wall time, since a fast replay moves event time quicker
+   * than the query runs. Ticks never wait for it; its result is applied through the chain.
    */
-  private async refreshTopology(eager: boolean, nextEventMs = this.engine.eventTimeMs): Promise<void> {
+  private refreshTopology(nextEventMs = this.engine.eventTimeMs): void {
     const eventMs = Math.max(nextEventMs, this.engine.eventTimeMs);
-    if (eventMs <= 0) return;
-    const dueWall = Date.now() - this.topologyAtWallMs >= this.options.topologyRefreshMs;
-    const dueEvent = Math.abs(eventMs - this.topologyAtEventMs) >= (eager ? 1 : this.options.topologyRefreshMs);
-    if (!dueWall && !dueEvent) return;
-    this.topologyAtWallMs = Date.now();
-    this.topologyAtEventMs = eventMs;
+    if (eventMs <= 0 || this.topologyQuery) return;
+    const sinceWallMs = Date.now() - this.topologyAtWallMs;
+    const dueEvent = Math.abs(eventMs - this.topologyAtEventMs) >= this.options.topologyRefreshMs;
+    if (sinceWallMs < this.options.topologyRefreshMs && !(dueEvent && sinceWallMs >= MIN_TOPOLOGY_INTERVAL_MS)) return;
+    this.topologyQuery = this.readTopology(eventMs)
+      .then((edges) => this.serial(async () => void this.apply({ kind: 'topology', edges, atMs: Date.now() })))
+      .catch((err) => this.deps.logger.warn({ err: (err as Error).message }, 'service map not refreshed'))
+      .finally(() => (this.topologyQuery = undefined));
+  }
+
+  /**
+   * Before anomalies that may open incidents are applied, the call graph around them is
+   * read afresh (they are related through it), unless event time has not moved since.
+   */
+  private async topologyForAnomalies(eventMs: number): Promise<void> {
+    if (eventMs === this.topologyAtEventMs) return;
     try {
-      const range = { sinceMs: eventMs - TOPOLOGY_WINDOW_MS, untilMs: eventMs + 60_000 };
-      const [edges, peers] = await Promise.all([queries.serviceEdges(this.deps.store, range), queries.peerEdges(this.deps.store, range)]);
-      this.apply({ kind: 'topology', edges: [...edges, ...peers].map((e) => ({ caller: e.caller, callee: e.callee, calleeKind: e.calleeKind, spanNames: e.spanNames })), atMs: Date.now() });
+      const edges = await this.readTopology(eventMs);
+      this.apply({ kind: 'topology', edges, atMs: Date.now() });
     } catch (err) {
       this.deps.logger.warn({ err: (err as Error).message }, 'service map not refreshed');
     }
+  }
+
+  private async readTopology(eventMs: number): Promise<TopologyEdge[]> {
+    this.topologyAtWallMs = Date.now();
+    this.topologyAtEventMs = eventMs;
+    const range = { sinceMs: eventMs - TOPOLOGY_WINDOW_MS, untilMs: eventMs + 60_000 };
+    const [edges, peers] = await Promise.all([queries.serviceEdges(this.deps.store, range), queries.peerEdges(this.deps.store, range)]);
+    return [...edges, ...peers].map((e) => ({ caller: e.caller, callee: e.callee, calleeKind: e.calleeKind, spanNames: e.spanNames }));
   }
 
   private apply(input: EngineInput): EngineOutput {

@@ -57,6 +57,24 @@ describe('incident engine: grouping', () => {
     expect(out.messages.filter((m) => m.transition === 'opened').map((m) => m.incident.rootService)).toEqual(['payments', 'search', 'payments']);
   });
 
+  it('merges incidents still settling once the call graph that relates them arrives: one page', () => {
+    const e = new IncidentEngine(ENGINE_DEFAULTS); // no call graph yet
+    run(e, [opened(anomaly('payments', 'span_errors', T0)), opened(anomaly('checkout', 'span_errors', T0)), opened(anomaly('frontend', 'span_errors', T0))]);
+    const out = run(e, [{ kind: 'topology', edges: SHOP, atMs: 0 }, tick(T0 + MIN)]);
+    expect(transitions(out)).toEqual(['opened@1']);
+    expect(out.messages[0].incident).toMatchObject({ rootService: 'payments', services: ['payments', 'checkout', 'frontend'] });
+    expect(out.timeline.filter((t) => t.kind === 'anomaly-joined')).toHaveLength(3);
+  });
+
+  it('a settling incident the call graph connects to an open one joins it as an update', () => {
+    const e = new IncidentEngine(ENGINE_DEFAULTS);
+    run(e, [{ kind: 'topology', edges: SHOP.filter((x) => x.caller !== 'frontend'), atMs: 0 }, opened(anomaly('api', 'span_errors', T0)), tick(T0 + MIN)]);
+    run(e, [opened(anomaly('frontend', 'span_errors', T0 + MIN))]);
+    const out = run(e, [{ kind: 'topology', edges: SHOP, atMs: 0 }, tick(T0 + 2 * MIN)]);
+    expect(transitions(out)).toEqual(['updated@2']);
+    expect(out.messages[0].incident.services).toEqual(['api', 'frontend']);
+  });
+
   it('treats services farther apart than maxHops as unrelated', () => {
     const out = run(engine({ maxHops: 1 }), [opened(anomaly('payments', 'span_errors', T0)), opened(anomaly('frontend', 'span_errors', T0)), tick(T0 + MIN)]);
     expect(out.messages.filter((m) => m.transition === 'opened')).toHaveLength(2);

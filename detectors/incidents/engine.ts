@@ -103,6 +103,7 @@ export class IncidentEngine {
         break;
       case 'topology':
         this.topology = new Topology(input.edges);
+        this.mergePending(out, input.atMs);
         for (const t of this.tracked.values()) if (!t.pending && t.incident.status !== 'resolved') this.rerank(t, out, input.atMs);
         break;
       case 'change':
@@ -170,10 +171,29 @@ export class IncidentEngine {
     this.join(t, a, out, atMs);
   }
 
+  /**
+   * A pending incident (not paged yet) that the call graph now connects to another
+   * incident joins it: anomalies can arrive before the graph that relates them.
+   */
+  private mergePending(out: EngineOutput, atMs: number): void {
+    const pending = [...this.tracked.values()].filter((t) => t.pending).sort((a, b) => b.incident.startMs - a.incident.startMs);
+    for (const p of pending) {
+      const members = [...p.members.values()].sort((a, b) => a.startMs - b.startMs);
+      const target = members.map((m) => this.findIncident(m, p)).find((t) => t !== undefined);
+      if (!target) continue;
+      this.forget(p);
+      for (const m of members) this.join(target, m, out, atMs, false);
+      if (target.pending) continue;
+      if (target.incident.status === 'resolved') this.reopen(target, members[0], out, atMs);
+      else this.rerank(target, out, atMs);
+    }
+  }
+
   /** The incident an anomaly belongs to: close in event time and on the call graph, nearest first. */
-  private findIncident(a: AnomalyInput): Tracked | undefined {
+  private findIncident(a: AnomalyInput, except?: Tracked): Tracked | undefined {
     let best: { t: Tracked; hops: number } | undefined;
     for (const t of this.tracked.values()) {
+      if (t === except || (except && t.pending && t.incident.startMs > except.incident.startMs)) continue;
       const firstMs = t.incident.startMs - this.options.groupWindowMs;
       const lastMs = t.incident.status === 'resolved' ? (t.incident.resolvedMs ?? 0) + this.options.reopenWindowMs : lastEvidenceMs(t, this.watermarkMs) + this.options.groupWindowMs;
       if (a.startMs < firstMs || a.startMs > lastMs) continue;
@@ -185,21 +205,22 @@ export class IncidentEngine {
     return best?.t;
   }
 
-  private join(t: Tracked, a: AnomalyInput, out: EngineOutput, atMs: number): void {
-    t.members.set(a.id, { ...a, open: a.status !== 'closed' });
+  private join(t: Tracked, a: AnomalyInput, out: EngineOutput, atMs: number, announce = true): void {
+    t.members.set(a.id, { ...a, open: 'open' in a ? (a as Member).open : a.status !== 'closed' });
     this.memberOf.set(a.id, t.incident.id);
     this.entry(t, out, { timeMs: a.startMs, kind: 'anomaly-joined', ref: a.id, message: `${a.signal} anomaly on ${a.service} "${a.name}" (score ${a.peakScore.toFixed(2)})`, attributes: { signal: a.signal, service: a.service, seriesKey: a.seriesKey } });
-    if (t.pending) {
+    if (t.pending || !announce) {
       if (!t.incident.services.includes(a.service)) t.incident.services.push(a.service);
       return;
     }
-    if (t.incident.status === 'resolved') {
-      Object.assign(t.incident, { status: 'open' as const, resolvedMs: undefined, resolvedBy: undefined, acknowledgedMs: undefined, acknowledgedBy: undefined });
-      this.rerank(t, out, atMs, 'reopened');
-      this.entry(t, out, { timeMs: this.watermarkMs, kind: 'reopened', ref: a.id, message: `Reopened: ${a.signal} on ${a.service} within ${Math.round(this.options.reopenWindowMs / MINUTE_MS)} min of resolution`, attributes: {} });
-      return;
-    }
-    this.rerank(t, out, atMs);
+    if (t.incident.status === 'resolved') this.reopen(t, a, out, atMs);
+    else this.rerank(t, out, atMs);
+  }
+
+  private reopen(t: Tracked, a: AnomalyInput, out: EngineOutput, atMs: number): void {
+    Object.assign(t.incident, { status: 'open' as const, resolvedMs: undefined, resolvedBy: undefined, acknowledgedMs: undefined, acknowledgedBy: undefined });
+    this.rerank(t, out, atMs, 'reopened');
+    this.entry(t, out, { timeMs: this.watermarkMs, kind: 'reopened', ref: a.id, message: `Reopened: ${a.signal} on ${a.service} within ${Math.round(this.options.reopenWindowMs / MINUTE_MS)} min of resolution`, attributes: {} });
   }
 
   private onChange(change: ChangeEvent, out: EngineOutput, atMs: number): void {
@@ -235,6 +256,7 @@ export class IncidentEngine {
   /** Opens settled incidents, resolves quiet ones, forgets those past their reopen window and old changes. */
   private sweep(out: EngineOutput, atMs: number): void {
     const wm = this.watermarkMs;
+    if ([...this.tracked.values()].some((t) => t.pending && wm >= t.settleUntilMs)) this.mergePending(out, atMs);
     for (const t of [...this.tracked.values()]) {
       const inc = t.incident;
       if (t.pending) {
