@@ -35,6 +35,8 @@ describe('incident engine: grouping', () => {
     const inc = out.messages[0].incident;
     expect(inc.rootService).toBe('payments');
     expect(inc.services).toEqual(['payments', 'checkout', 'frontend']);
+    expect(inc.title).toBe('Errors in payments, affecting checkout, frontend');
+    expect(inc.severity).toBe('critical');
     expect(inc.anomalyIds).toHaveLength(3);
     expect(inc.status).toBe('open');
     expect(inc.fingerprint).toMatch(/^[0-9a-f]{32}$/);

@@ -362,7 +362,9 @@ function rankStatus(t: Tracked): number {
 }
 
 function titleOf(inc: Incident, anomalies: readonly AnomalyInput[]): string {
-  const families = new Set(anomalies.filter((a) => a.service === inc.rootService || inc.services.indexOf(a.service) === 0).map((a) => familyOf(a)));
+  // A peer (database, cache …) has no anomalies of its own: its callers' describe it.
+  const own = anomalies.filter((a) => a.service === inc.rootService);
+  const families = new Set((own.length > 0 ? own : anomalies).map((a) => familyOf(a)));
   const what = families.has('errors') ? 'Errors' : families.has('latency') ? 'Latency' : families.has('traffic') ? 'Traffic change' : families.has('saturation') ? 'Metric anomaly' : 'Log anomaly';
   const others = inc.services.filter((s) => s !== inc.rootService);
   return `${what} in ${inc.rootService || 'unknown'}${others.length > 0 ? `, affecting ${others.slice(0, 3).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}` : ''}`;
