@@ -179,6 +179,18 @@ describe('incident engine: lifecycle', () => {
     expect(run(e, [tick(T0 + 200 * MIN)]).messages).toEqual([]); // a user-resolved incident does not resolve again
   });
 
+  it('severity escalates with the evidence and never de-escalates while the incident lives', () => {
+    const e = engine();
+    const a = anomaly('payments', 'span_latency', T0, 0.7);
+    const first = run(e, [opened(a), tick(T0 + MIN)]);
+    expect(first.messages[0].incident.severity).toBe('warning');
+    const b = anomaly('checkout', 'span_errors', T0, 0.95);
+    expect(run(e, [opened(b)]).messages[0].incident.severity).toBe('error');
+    const revised = run(e, [{ kind: 'anomaly', type: 'update', anomaly: { ...b, peakScore: 0.6 }, atMs: 0 }]);
+    expect(revised.messages).toEqual([]);
+    expect(e.get(first.messages[0].incident.id)?.severity).toBe('error');
+  });
+
   it('redelivered anomaly events cause no duplicate transitions', () => {
     const e = engine();
     const a = anomaly('payments', 'span_errors', T0);

@@ -3,7 +3,7 @@ import type { AnomalyInput, ChangeEvent, EngineInput, EngineOptions, EngineOutpu
 import { rankSuspects, type Ranking } from './root-cause.js';
 import { canOpen, familyOf, severityOf } from './signals.js';
 import { Topology } from './topology.js';
-import type { Incident, IncidentMessage, IncidentTransition } from './types.js';
+import type { Incident, IncidentSeverity, IncidentTransition } from './types.js';
 
 /**
  * The incident engine: anomalies, topology snapshots, changes, event-time ticks and user
@@ -309,7 +309,9 @@ export class IncidentEngine {
     inc.rootService = r.rootService;
     inc.anomalyIds = anomalies.map((a) => a.id).sort();
     inc.startMs = Math.min(...anomalies.map((a) => a.startMs));
-    inc.severity = severityOf(anomalies, r.services.length, this.options.minScore);
+    // Severity only escalates: an early score revised down by the closed minute does not de-escalate a page.
+    const severity = severityOf(anomalies, r.services.length, this.options.minScore);
+    if (SEVERITY_ORDER.indexOf(severity) < SEVERITY_ORDER.indexOf(inc.severity)) inc.severity = severity;
     inc.title = titleOf(inc, anomalies);
   }
 
@@ -345,6 +347,8 @@ export class IncidentEngine {
     for (const id of t.members.keys()) this.memberOf.delete(id);
   }
 }
+
+const SEVERITY_ORDER: readonly IncidentSeverity[] = ['critical', 'error', 'warning', 'info'];
 
 /** Who resolves an incident that went quiet. */
 export const AUTO_RESOLVER = 'vigil';
