@@ -61,7 +61,17 @@ describe('root-cause ranking', () => {
     ]);
     expect(r.rootService).toBe('postgres');
     expect(r.suspects[0]).toMatchObject({ kind: 'service', name: 'postgres', evidence: { nodeKind: 'database', via: 'checkout,inventory' } });
-    expect(r.suspects[0].explanation).toMatch(/database postgres: every caller \(checkout, inventory\)/);
+    expect(r.suspects[0].explanation).toMatch(/database postgres: its anomalous callers \(checkout, inventory\)/);
+  });
+
+  it('database down, seen early: two failing callers, one of them already failing on its calls to it', () => {
+    const r = rank([
+      anomaly('checkout', 'span_errors', T0, 0.95, { name: 'SELECT orders' }),
+      anomaly('inventory', 'span_errors', T0, 0.9, { name: 'POST /reserve' }),
+      anomaly('api', 'span_errors', T0, 0.9),
+    ]);
+    expect(r.rootService).toBe('postgres');
+    expect(r.suspects[0].evidence.via).toBe('checkout,inventory');
   });
 
   it('a peer is not blamed when one of its callers is fine', () => {

@@ -18,7 +18,8 @@ import type { Suspect } from './types.js';
  *    the node itself (own span errors 1.0, latency 0.9 … traffic 0.6).
  * A change (deploy, config, flag) on the node before onset adds up to 0.15, more the closer.
  * Uninstrumented peers (databases, caches, queues) become nodes when every caller the
- * service map knows shows span errors or latency on the client spans that reach them.
+ * service map knows shows span errors or latency on the client spans that reach them, or
+ * when two or more of their callers are anomalous and one of them shows it.
  */
 export const WEIGHTS = { leaf: 0.35, explains: 0.25, onset: 0.2, strength: 0.2, change: 0.15 } as const;
 const ONSET_HALF_LIFE_MS = 120_000;
@@ -134,10 +135,14 @@ function anomalousNodes(input: RankInput): Map<string, Node> {
   }
   for (const [peer, perCaller] of peerEvidence) {
     if (nodes.has(peer)) continue;
-    const callers = input.topology.callersOf(peer);
-    if ([...callers].some((c) => !perCaller.has(c))) continue;
+    const callers = [...input.topology.callersOf(peer)];
+    const everyCaller = callers.every((c) => perCaller.has(c));
+    // A dependency shared by several failing callers, at least one of them failing on its
+    // calls to it, explains them all (the others' client-span anomalies may still be on their way).
+    const anomalousCallers = callers.filter((c) => byService.has(c));
+    if (!everyCaller && anomalousCallers.length < 2) continue;
     const peerNode = node(peer, input.topology.kindOf(peer), [...perCaller.values()].flat());
-    peerNode.via = [...perCaller.keys()].sort();
+    peerNode.via = (everyCaller ? [...perCaller.keys()] : anomalousCallers).sort();
     nodes.set(peer, peerNode);
   }
   return nodes;
@@ -265,7 +270,7 @@ function explainNode(s: { node: Node; leaf: number; explains: number; above: Set
   const n = s.node;
   const parts: string[] = [];
   const what = `${n.strongest.signal} on "${n.strongest.name}" (score ${round2(n.strongest.peakScore)})`;
-  parts.push(n.via ? `${n.kind} ${n.name}: every caller (${n.via.join(', ')}) shows ${what} on the spans that reach it` : `${n.name}: ${what}`);
+  parts.push(n.via ? `${n.kind} ${n.name}: its anomalous callers (${n.via.join(', ')}) show ${what} on the spans that reach it` : `${n.name}: ${what}`);
   parts.push(s.onsetLagMs === 0 ? 'anomalous first' : `anomalous ${Math.round(s.onsetLagMs / 1000)} s after the first`);
   if (s.leaf) parts.push(total > 1 ? `downstream-most of ${total} anomalous nodes; ${s.above.size} anomalous caller(s) are explained by it` : 'the only anomalous node');
   else parts.push(`calls ${s.below.size} anomalous node(s) (${[...s.below].slice(0, 3).join(', ')}) that may explain it`);
