@@ -34,8 +34,12 @@ const STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 128, description: 'Incident id' } } } as const;
 const MAX_BY_CHARS = 256;
 
-/** Who acts: the optional body `{ "by": "alice" }` (no body at all is fine). */
-function actorOf(body: unknown): string {
+/**
+ * Who acts: the token's holder when the caller has one (a token cannot act for someone
+ * else); without tokens (auth off), the optional body `{ "by": "alice" }`, else "api".
+ */
+function actorOf(principal: { kind: string; name: string } | undefined, body: unknown): string {
+  if (principal && principal.kind !== 'anonymous') return principal.name;
   if (body === undefined || body === null) return 'api';
   const by = (body as { by?: unknown }).by;
   if (by === undefined) return 'api';
@@ -115,7 +119,7 @@ export async function incidentRoutes(app: FastifyInstance, deps: { store: Store;
         openapi: {
           tags: ['incidents'],
           summary: action === 'ack' ? 'Acknowledge an incident (stops re-paging; it still resolves and reopens)' : 'Resolve an incident (a related anomaly within incidents.reopenWindowMinutes reopens it)',
-          description: 'Optional JSON body `{ "by": "alice" }`: who acts, shown in the timeline (default "api").',
+          description: 'Who acts is the token\'s holder; without tokens (auth off), the optional JSON body `{ "by": "alice" }` names them (default "api"). Shown in the timeline and the incident.',
           requestContentTypes: ['application/json'],
           responses: {
             200: '{ incident } after the transition (unchanged when it was already in that status)',
@@ -127,7 +131,7 @@ export async function incidentRoutes(app: FastifyInstance, deps: { store: Store;
       },
     }, async (request) => {
       if (!runtime) throw new VigilError('INCIDENTS_DISABLED', 'the incident engine is not running (incidents.enabled, detect.enabled)');
-      const by = actorOf(request.body);
+      const by = actorOf(request.principal, request.body);
       const incident = action === 'ack' ? await runtime.ack(request.params.id, by) : await runtime.resolve(request.params.id, by);
       await request.audit({ action: `incident.${action}`, target: request.params.id, detail: JSON.stringify({ by }) });
       return { incident: incidentView(incident) };
