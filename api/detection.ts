@@ -24,6 +24,11 @@ export function detectorOptions(config: FlatConfig): CoreOptions & { lagMs: numb
   };
 }
 
+export interface DetectionListener {
+  anomaly?(message: AnomalyMessage): void;
+  incident?(message: IncidentMessage): void;
+}
+
 export interface Detection {
   hub: SseHub;
   runner: DetectorRunner | undefined;
@@ -33,6 +38,8 @@ export interface Detection {
   incidentRuntime: IncidentRuntime | undefined;
   /** Puts an anomaly found outside the runner (e.g. a new log pattern) on the live stream. */
   publish(message: AnomalyMessage): void;
+  /** Calls the listener with every anomaly and incident event from now on (as the SSE stream sees them) until the returned function is called. */
+  watch(listener: DetectionListener): () => void;
   /** Lets the runner catch up with what ingest accepted, then checkpoints and stops it. */
   close(): Promise<void>;
 }
@@ -45,12 +52,16 @@ export interface Detection {
 export async function startDetection(config: FlatConfig, deps: { store: Store; bus: MemoryBus<IngestEnvelope>; logger: Logger }): Promise<Detection> {
   const hub = new SseHub({ heartbeatMs: config['server.sseHeartbeatSeconds'] * 1000, maxBufferedEvents: config['server.sseMaxBufferedEvents'] });
   const anomalies = new MemoryBus<AnomalyMessage>({ maxQueuedMessages: 10_000, lingerMs: 0 });
+  const listeners = new Set<DetectionListener>();
   const hubSubscription: Subscription = await anomalies.subscribe({
     topic: ANOMALY_TOPIC,
     groupId: 'sse',
     required: false,
     onBatch: async (messages) => {
-      for (const m of messages) hub.broadcast('anomaly', { type: m.value.type, ...anomalyView(m.value.anomaly) });
+      for (const m of messages) {
+        hub.broadcast('anomaly', { type: m.value.type, ...anomalyView(m.value.anomaly) });
+        for (const l of listeners) l.anomaly?.(m.value);
+      }
     },
   });
   const publish = (message: AnomalyMessage) => {
@@ -72,7 +83,10 @@ export async function startDetection(config: FlatConfig, deps: { store: Store; b
     groupId: 'sse',
     required: false,
     onBatch: async (messages) => {
-      for (const m of messages) hub.broadcast('incident', { transition: m.value.transition, ...incidentView(m.value.incident) });
+      for (const m of messages) {
+        hub.broadcast('incident', { transition: m.value.transition, ...incidentView(m.value.incident) });
+        for (const l of listeners) l.incident?.(m.value);
+      }
     },
   });
   let incidentRuntime: IncidentRuntime | undefined;
@@ -109,6 +123,10 @@ export async function startDetection(config: FlatConfig, deps: { store: Store; b
     incidents,
     incidentRuntime,
     publish,
+    watch(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async close() {
       await waitForDrain(deps.bus, 10_000);
       await runner?.close();

@@ -4,7 +4,12 @@ import { ChdbStore, migrate, openStore, SqlSandbox, type Store } from '../analyt
 import { createEmbeddedBus, createStoreWriter, IngestPipeline, registerReceivers, TemplatePersistence, storeTemplateSink, TOPICS, type IngestLimits, type NormaliseStage } from '../ingest/index.js';
 import { setupAccess, type AccessSetup } from './auth/index.js';
 import type { FlatConfig } from './config/schema.js';
+import { INCIDENT_TOPIC } from '../detectors/incidents/index.js';
+import { changeWindow, seenAnomaly, seenIncident } from './drill-wiring.js';
+import { DrillService } from './drills.js';
 import { startDetection } from './detection.js';
+import { createNotifier } from './notify/index.js';
+import { drillRoutes } from './routes/drills.js';
 import { PatternAnomalies } from './pattern-anomalies.js';
 import type { Logger } from './logger.js';
 import type { OpenApiRegistry } from './openapi.js';
@@ -124,6 +129,21 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     await access.registerRoutes();
     await app.register(async (scope) => (await import('./routes/ui.js')).uiRoutes(scope)); // the web UI at / and /ui/*
 
+    const notifier = config['notify.enabled'] ? await createNotifier({ config, store, logger }) : undefined;
+    const notifierSubscription = notifier
+      ? await detection.incidents.subscribe({ topic: INCIDENT_TOPIC, groupId: 'notifier', required: false, onBatch: (messages) => notifier.handle(messages.map((m) => m.value)) })
+      : undefined;
+    let url = '';
+    const drills = new DrillService({
+      store,
+      logger,
+      ingestUrl: () => url,
+      watchAnomalies: (listener) => detection.watch({ anomaly: (m) => listener(seenAnomaly(m)) }),
+      watchIncidents: (listener) => detection.watch({ incident: (m) => listener(seenIncident(m)) }),
+      inChangeWindow: changeWindow(config),
+    });
+    await app.register(async (scope) => drillRoutes(scope, { drills, store }));
+
     const address = await app.listen({ host: config['server.host'], port: config['server.port'] });
     const clickhouse = config['clickhouse.enabled'] && store instanceof ChdbStore
       ? await (await import('./clickhouse-http/embedded.js')).startEmbeddedClickHouse(config, { store, sandbox, access: access.access, logger }).catch(async (err) => {
@@ -131,6 +151,8 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
           throw err;
         })
       : undefined;
+    url = address;
+    drills.scheduleGameDays(config['drills.gameDayIntervalHours'] * 3_600_000, config['drills.gameDayDrills'].split(',').map((n) => n.trim()).filter(Boolean));
     let closing: Promise<void> | undefined;
     return {
       app,
@@ -142,9 +164,12 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
       close: () =>
         (closing ??= (async () => {
           await clickhouse?.close();
+          await drills.close(); // a running drill stops its faults and is scored as aborted
           await app.close(); // stops accepting; in-flight requests finish and get their answer
           await access.close();
           await detection.close(); // catches up, then checkpoints detector states
+          await notifierSubscription?.stop();
+          await notifier?.close(); // unsettled pages stay pending in the delivery log and resume on the next start
           for (const s of subscriptions) await s.stop();
           await bus.close();
           await templates?.close();

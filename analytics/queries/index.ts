@@ -8,3 +8,4 @@ export * from './trace-compare.js';
 export * from './dora.js';
 export * from './change-risk.js';
 export * from './access.js';
+export * from './drills.js';

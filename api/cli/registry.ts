@@ -18,4 +18,9 @@ export const commandLoaders: Array<() => Promise<Command>> = [
   () => import('./commands/bench-nab.js').then((m) => m.default),
   () => import('./commands/bench-nab-score.js').then((m) => m.default),
   () => import('./commands/workload-run.js').then((m) => m.default),
+  () => import('./commands/drill-run.js').then((m) => m.default),
+  () => import('./commands/drill-list.js').then((m) => m.default),
+  () => import('./commands/drill-show.js').then((m) => m.default),
+  () => import('./commands/drill-library.js').then((m) => m.default),
+  () => import('./commands/drill-report.js').then((m) => m.default),
 ];
