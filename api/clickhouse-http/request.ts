@@ -1,6 +1,7 @@
 import { gunzip, inflate, brotliDecompress } from 'node:zlib';
 import { promisify } from 'node:util';
 import { badArguments } from './errors.js';
+import { lz4FrameDecompress } from './lz4.js';
 
 /** Everything a ClickHouse HTTP request carries, from the URL, the headers and the body. */
 export interface ClickHouseRequest {
@@ -28,7 +29,11 @@ const PROTOCOL_PARAMS = new Set([
   'default_format', 'stacktrace', 'http_wait_end_of_query', 'http_response_buffer_size',
 ]);
 
+/** Bodies past this after decompression are refused (an lz4 bomb would otherwise inflate unchecked). */
+const MAX_DECOMPRESSED_BYTES = 1024 * 1024 * 1024;
+
 const decompressors: Record<string, (b: Buffer) => Promise<Buffer>> = {
+  lz4: async (b) => lz4FrameDecompress(b, MAX_DECOMPRESSED_BYTES),
   gzip: promisify(gunzip),
   deflate: promisify(inflate),
   br: promisify(brotliDecompress),

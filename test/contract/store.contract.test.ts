@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChdbStore, ClickHouseStore, migrate, MIGRATIONS, queries, type Store } from '../../analytics/index.js';
 import { nanoTime } from '../../ingest/rows.js';
 import { INTERNAL_TOKEN, spawnStoreRole, stopProcess, type StoreRole } from '../helpers/roles.js';
+import { spawnVigil, type VigilProcess } from '../helpers/vigil-process.js';
 
 /**
  * One set of store behaviours, run against every adapter: chDB always, a ClickHouse
@@ -53,19 +54,39 @@ adapters.push({
   name: 'clickhouse server adapter → store role (ClickHouse HTTP interface)',
   open: async () => {
     storeRole = await spawnStoreRole();
-    const store = new ClickHouseStore({ url: storeRole.clickhouseUrl, username: 'vigil', password: INTERNAL_TOKEN, database: 'vigil', requestTimeoutMs: 30_000 });
-    // The role migrated its engine at start; the contract starts from an empty database.
-    const tables = await store.query<{ name: string; engine: string }>('SELECT name, engine FROM system.tables WHERE database = currentDatabase()');
-    for (const t of [...tables].sort((a, b) => Number(b.engine === 'MaterializedView') - Number(a.engine === 'MaterializedView'))) {
-      await store.exec(`DROP TABLE IF EXISTS \`${t.name}\` SYNC`);
-    }
-    return store;
+    return emptied(new ClickHouseStore({ url: storeRole.clickhouseUrl, username: 'vigil', password: INTERNAL_TOKEN, database: 'vigil', requestTimeoutMs: 30_000 }));
   },
   cleanup: async () => {
     await stopProcess(storeRole);
     if (storeRole) rmSync(storeRole.dataDir, { recursive: true, force: true });
   },
 });
+
+// The same through an embedded Vigil node (`vigil start`): user vigil with the internal token has
+// full access on its ClickHouse HTTP interface, so other processes can use its store.
+let node: (VigilProcess & { dataDir: string }) | undefined;
+adapters.push({
+  name: 'clickhouse server adapter → embedded Vigil node (user vigil, internal token)',
+  open: async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-contract-node-'));
+    node = { ...(await spawnVigil(['--data-dir', dataDir, '--ttl-days', '0'], { VIGIL_AUTH_INTERNAL_TOKEN: INTERNAL_TOKEN, VIGIL_DETECT_ENABLED: 'false', VIGIL_LOGS_TEMPLATES_ENABLED: 'false' })), dataDir };
+    const url = /ClickHouse HTTP interface \(SQL sandbox\): (http:\/\/\S+)/.exec(node.output())![1];
+    return emptied(new ClickHouseStore({ url, username: 'vigil', password: INTERNAL_TOKEN, database: 'default', requestTimeoutMs: 30_000 }));
+  },
+  cleanup: async () => {
+    await stopProcess(node);
+    if (node) rmSync(node.dataDir, { recursive: true, force: true });
+  },
+});
+
+/** The process migrated its engine at start; the contract starts from an empty database. */
+async function emptied(store: ClickHouseStore): Promise<Store> {
+  const tables = await store.query<{ name: string; engine: string }>('SELECT name, engine FROM system.tables WHERE database = currentDatabase()');
+  for (const t of [...tables].sort((a, b) => Number(b.engine === 'MaterializedView') - Number(a.engine === 'MaterializedView'))) {
+    await store.exec(`DROP TABLE IF EXISTS \`${t.name}\` SYNC`);
+  }
+  return store;
+}
 
 const logRow = (i: number, service = 'contract') => ({
   Timestamp: nanoTime(1_767_225_600_000_000_000n + BigInt(i)),
