@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ChdbStore, migrate, openStore, SqlSandbox, type Store } from '../analytics/index.js';
 import { createEmbeddedBus, createStoreWriter, IngestPipeline, registerReceivers, TemplatePersistence, storeTemplateSink, TOPICS, type IngestLimits, type NormaliseStage } from '../ingest/index.js';
-import { setupAccess, type AccessSetup } from './auth/index.js';
+import { authRequired, setupAccess, type AccessSetup } from './auth/index.js';
 import type { FlatConfig } from './config/schema.js';
 import { INCIDENT_TOPIC } from '../detectors/incidents/index.js';
 import { changeWindow, seenAnomaly, seenIncident } from './drill-wiring.js';
@@ -65,6 +65,7 @@ export function ingestLimits(config: FlatConfig): IngestLimits {
  * all in this process. Resolves once the server listens.
  */
 export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vigil> {
+  authRequired(config); // refuses auth.mode=off on a public interface before anything starts
   const store = await openStore(storeConfig(config));
   try {
     const migrated = await migrate(store, { ttlDays: config['store.ttlDays'] });

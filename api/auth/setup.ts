@@ -21,6 +21,8 @@ export interface AccessSetup {
 
 /** How often token last-use times reach the store. */
 const USAGE_FLUSH_MS = 60_000;
+/** On a ClickHouse server other nodes change tokens too: how soon their changes apply here. */
+const SHARED_STORE_RELOAD_MS = 10_000;
 
 /**
  * Access control for a server with a store: tokens loaded, the role check installed on `app`
@@ -29,7 +31,7 @@ const USAGE_FLUSH_MS = 60_000;
  */
 export async function setupAccess(app: FastifyInstance, config: FlatConfig, store: Store, logger: Logger): Promise<AccessSetup> {
   const required = authRequired(config);
-  const tokens = await TokenRegistry.open(store, { logger, usageFlushMs: USAGE_FLUSH_MS });
+  const tokens = await TokenRegistry.open(store, { logger, usageFlushMs: USAGE_FLUSH_MS, reloadMs: store.kind === 'clickhouse' ? SHARED_STORE_RELOAD_MS : undefined });
   const access = new AccessControl(required, tokens, config['auth.internalToken']);
   const audit = new AuditLog(store, logger);
   const declared = installAccessControl(app, access, audit);

@@ -46,25 +46,40 @@ export class TokenRegistry {
   private byId = new Map<string, TokenInfo & { hash: string }>();
   private readonly used = new Map<string, number>();
   private timer?: NodeJS.Timeout;
+  private reloadTimer?: NodeJS.Timeout;
+  /** Bumped by every local change, so a reload that raced one is dropped instead of undoing it. */
+  private generation = 0;
 
   private constructor(
     private readonly store: Store,
     private readonly logger?: Logger,
   ) {}
 
-  static async open(store: Store, options: { logger?: Logger; usageFlushMs?: number } = {}): Promise<TokenRegistry> {
+  /**
+   * `reloadMs`: re-read the tokens this often, for stores other processes change too (several
+   * nodes on one ClickHouse server); a revocation made elsewhere then takes effect within it.
+   */
+  static async open(store: Store, options: { logger?: Logger; usageFlushMs?: number; reloadMs?: number } = {}): Promise<TokenRegistry> {
     const registry = new TokenRegistry(store, options.logger);
     await registry.reload();
     if (options.usageFlushMs) {
       registry.timer = setInterval(() => void registry.flushUsage(), options.usageFlushMs);
       registry.timer.unref();
     }
+    if (options.reloadMs) {
+      registry.reloadTimer = setInterval(() => {
+        registry.reload().catch((err) => registry.logger?.warn({ err: (err as Error).message }, 'could not reload API tokens'));
+      }, options.reloadMs);
+      registry.reloadTimer.unref();
+    }
     return registry;
   }
 
   /** Reads every token from the store (another process may have created or revoked some). */
   async reload(): Promise<void> {
+    const generation = this.generation;
     const [rows, usage] = await Promise.all([queries.loadTokens(this.store), queries.loadTokenUsage(this.store)]);
+    if (generation !== this.generation) return;
     const byHash = new Map<string, TokenInfo>();
     const byId = new Map<string, TokenInfo & { hash: string }>();
     for (const row of rows) {
@@ -95,6 +110,7 @@ export class TokenRegistry {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const hash = hashToken(token);
     const info: TokenInfo = { id: hash.slice(0, 16), name: input.name, roles: roles as Role[], createdMs: Date.now(), createdBy: input.createdBy, revoked: false };
+    this.generation++;
     await queries.saveToken(this.store, { ...info, hash });
     this.byHash.set(hash, info);
     this.byId.set(info.id, { ...info, hash });
@@ -108,6 +124,7 @@ export class TokenRegistry {
     if (!found) return undefined;
     if (found.revoked) return strip(found);
     const revoked = { ...found, revoked: true, revokedMs: Date.now(), revokedBy };
+    this.generation++;
     this.byHash.delete(found.hash); // before the write: a failed write leaves the token refused here, never the reverse
     await queries.saveToken(this.store, revoked);
     this.byId.set(found.id, revoked);
@@ -136,6 +153,7 @@ export class TokenRegistry {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.reloadTimer) clearInterval(this.reloadTimer);
     await this.flushUsage();
   }
 }
