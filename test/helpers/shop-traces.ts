@@ -35,8 +35,11 @@ export class ShopTraces {
     this.noise = seededNoise(seed);
   }
 
-  /** One OTLP/JSON ExportTraceServiceRequest with every span of these minutes. */
-  body(minutes: ShopMinute[]): string {
+  /**
+   * One OTLP/JSON ExportTraceServiceRequest with every span of these minutes, or of the
+   * requests that start in [fromMs, toMs) of them (a minute sent in slices, as it happens).
+   */
+  body(minutes: ShopMinute[], slice?: { fromMs: number; toMs: number }): string {
     const byService = new Map<string, { version: string; spans: unknown[] }>();
     const add = (service: string, version: string, s: unknown) => {
       const key = `${service}\n${version}`;
@@ -45,10 +48,11 @@ export class ShopTraces {
       byService.set(key, entry);
     };
     for (const m of minutes) {
-      // Traffic varies from minute to minute, as real traffic does.
-      const requests = Math.max(4, Math.round(this.requestsPerMinute + this.noise() * 1.5));
+      // Traffic varies from minute to minute, as real traffic does (the same for every slice of a minute).
+      const requests = Math.max(4, this.requestsPerMinute - 2 + (Math.floor(m.minuteMs / 60_000) * 7919) % 5);
       for (let i = 0; i < requests; i++) {
         const at = m.minuteMs + Math.floor((i * 60_000) / requests);
+        if (slice && (at < slice.fromMs || at >= slice.toMs)) continue;
         const fail = i < Math.round(m.paymentsFailure * requests);
         this.checkout(at, fail, m.paymentsVersion, add);
         this.product(at + 500, add);
