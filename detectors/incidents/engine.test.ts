@@ -107,18 +107,21 @@ describe('incident engine: settle and minimum evidence', () => {
   it('a low-value anomaly alone opens nothing, but joins an incident', () => {
     const e = engine();
     const weak = [
-      anomaly('payments', 'log_rate', T0, 0.9, { name: 'INFO' }),
+      anomaly('payments', 'log_rate', T0, 0.9, { name: 'INFO', expected: 100, actual: 180 }),
       anomaly('payments', 'span_errors', T0, 0.4),
       anomaly('payments', 'log_pattern', T0, 0.95),
       anomaly('payments', 'log_pattern_correlated', T0, 0.95),
-      anomaly('payments', 'span_rate', T0, 0.95, { expected: 12, actual: 13 }), // more load, no symptom
+      anomaly('payments', 'span_rate', T0, 0.95, { expected: 12, actual: 13 }), // a little more load
+      anomaly('payments', 'span_rate', T0, 0.95, { expected: 12, actual: 9 }), // a little less
     ];
     expect(transitions(run(e, [...weak.map((a) => opened(a)), tick(T0 + 5 * MIN)]))).toEqual([]);
     const out = run(e, [opened(anomaly('checkout', 'span_errors', T0 + 5 * MIN)), opened(anomaly('checkout', 'log_rate', T0 + 5 * MIN, 0.3, { name: 'INFO' })), tick(T0 + 6 * MIN)]);
     expect(transitions(out)).toEqual(['opened@1']);
     expect(out.messages[0].incident.anomalyIds).toHaveLength(2);
     const drop = run(engine(), [opened(anomaly('search', 'span_rate', T0, 0.9, { expected: 12, actual: 0 })), tick(T0 + MIN)]);
-    expect(transitions(drop)).toEqual(['opened@1']); // traffic that drops is lost service
+    expect(transitions(drop)).toEqual(['opened@1']); // traffic that stops is lost service
+    const flood = run(engine(), [opened(anomaly('search', 'log_rate', T0, 0.75, { name: 'INFO', expected: 100, actual: 2000 })), tick(T0 + MIN)]);
+    expect(transitions(flood)).toEqual(['opened@1']); // a log flood
   });
 });
 

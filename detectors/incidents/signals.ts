@@ -59,18 +59,27 @@ export function signalWeight(a: Pick<AnomalyInput, 'signal' | 'name' | 'stat' | 
   }
 }
 
+/** A volume anomaly opens an incident only when the volume moved this many times over (or under) normal. */
+export const VOLUME_FACTOR = 3;
+
 /**
  * Whether an anomaly may open an incident by itself: a strong enough score on a signal
- * that is more than context (see README, Incidents). Pages follow symptoms: more traffic
- * alone is load, not an incident (it joins one when errors or latency follow), while
- * traffic that drops is lost service.
+ * that is more than context (see README, Incidents). Volume — span rates, log rates below
+ * ERROR — pages only on a large move (≥ 3× normal, or down to a third: a flood, a surge, a
+ * service gone silent); a small one is load or noise and only joins an incident.
  */
 export function canOpen(a: Pick<AnomalyInput, 'signal' | 'name' | 'stat' | 'attributes' | 'peakScore' | 'expected' | 'actual'>, minScore: number): boolean {
   if (!(a.peakScore >= minScore)) return false;
-  if (a.signal === 'span_rate' && a.actual !== undefined && a.expected !== undefined && a.actual > a.expected) return false;
   if (a.signal === 'log_pattern' || a.signal === 'log_pattern_correlated') return false;
-  if (a.signal === 'log_rate' || a.signal === 'log_pattern_new') return isErrorLog(a);
+  if (a.signal === 'log_pattern_new') return isErrorLog(a);
+  if (a.signal === 'span_rate' || (a.signal === 'log_rate' && !isErrorLog(a))) return largeMove(a);
   return true;
+}
+
+function largeMove(a: Pick<AnomalyInput, 'expected' | 'actual'>): boolean {
+  if (a.expected === undefined || a.actual === undefined || !Number.isFinite(a.expected) || !Number.isFinite(a.actual)) return false;
+  const expected = Math.max(a.expected, 1e-9);
+  return a.actual >= VOLUME_FACTOR * expected || a.actual <= expected / VOLUME_FACTOR;
 }
 
 /**
