@@ -154,6 +154,9 @@ describe('incident engine: lifecycle', () => {
     expect(again.messages[0].incident.resolvedMs).toBeUndefined();
     expect(again.timeline.map((t) => t.kind)).toContain('reopened');
 
+    expect(again.messages[0].incident.rootService).toBe('checkout'); // ranked on the new episode, payments is history
+    expect(again.messages[0].incident.services).toEqual(['checkout']);
+    expect(again.messages[0].incident.anomalyIds).toHaveLength(2);
     const b = anomaly('checkout', 'span_errors', T0 + 20 * MIN);
     run(e, [closed(again.messages[0].incident.anomalyIds.map((id) => ({ ...b, id })).find((x) => x.id !== a.id)!, T0 + 20 * MIN), tick(T0 + 30 * MIN)]);
     expect(e.get(inc.id)?.status).toBe('resolved');

@@ -36,6 +36,8 @@ interface Tracked {
   /** What an `updated` transition is about; unchanged digest, no transition. */
   digest: string;
   topSuspect: string;
+  /** Since a reopen: anomalies that ended before this are history, not evidence for the new episode. */
+  episodeFromMs: number;
 }
 
 /** What is kept of an incident across a restart (stored with its row). */
@@ -43,6 +45,7 @@ export interface TrackedSnapshot {
   incident: Incident;
   members: Member[];
   changeIds: string[];
+  episodeFromMs?: number;
 }
 
 export class IncidentEngine {
@@ -71,7 +74,7 @@ export class IncidentEngine {
   snapshot(id: string): TrackedSnapshot | undefined {
     const t = this.tracked.get(id);
     if (!t || t.pending) return undefined;
-    return { incident: copy(t.incident), members: [...t.members.values()].map((m) => ({ ...m })), changeIds: [...t.changeIds] };
+    return { incident: copy(t.incident), members: [...t.members.values()].map((m) => ({ ...m })), changeIds: [...t.changeIds], episodeFromMs: Number.isFinite(t.episodeFromMs) ? t.episodeFromMs : undefined };
   }
 
   /** Continues incidents from their stored snapshots (after a restart). */
@@ -87,6 +90,7 @@ export class IncidentEngine {
         buffered: [],
         digest: '',
         topSuspect: s.incident.suspects[0]?.name ?? '',
+        episodeFromMs: s.episodeFromMs ?? -Infinity,
       };
       t.digest = digestOf(t.incident);
       this.tracked.set(t.incident.id, t);
@@ -166,6 +170,7 @@ export class IncidentEngine {
       buffered: [],
       digest: '',
       topSuspect: '',
+      episodeFromMs: -Infinity,
     };
     this.tracked.set(id, t);
     this.join(t, a, out, atMs);
@@ -217,8 +222,14 @@ export class IncidentEngine {
     else this.rerank(t, out, atMs);
   }
 
+  /**
+   * The same incident again (its id and fingerprint, so the pager sees a recurrence, not a
+   * new problem), ranked on the new episode's evidence: anomalies that ended before the
+   * resolution stay in its history but no longer point at a root cause.
+   */
   private reopen(t: Tracked, a: AnomalyInput, out: EngineOutput, atMs: number): void {
-    Object.assign(t.incident, { status: 'open' as const, resolvedMs: undefined, resolvedBy: undefined, acknowledgedMs: undefined, acknowledgedBy: undefined });
+    t.episodeFromMs = t.incident.resolvedMs ?? this.watermarkMs;
+    Object.assign(t.incident, { status: 'open' as const, severity: 'info' as const, resolvedMs: undefined, resolvedBy: undefined, acknowledgedMs: undefined, acknowledgedBy: undefined });
     this.rerank(t, out, atMs, 'reopened');
     this.entry(t, out, { timeMs: this.watermarkMs, kind: 'reopened', ref: a.id, message: `Reopened: ${a.signal} on ${a.service} within ${Math.round(this.options.reopenWindowMs / MINUTE_MS)} min of resolution`, attributes: {} });
   }
@@ -295,7 +306,7 @@ export class IncidentEngine {
   }
 
   private rank(t: Tracked): Ranking {
-    const anomalies = [...t.members.values()];
+    const anomalies = evidenceOf(t);
     const firstMs = Math.min(...anomalies.map((a) => a.startMs));
     const changes = [...this.changes.values()].filter((c) => c.timeMs >= firstMs - this.options.changeLookbackMs && c.timeMs <= lastEvidenceMs(t, this.watermarkMs));
     return rankSuspects({ anomalies, topology: this.topology, changes, changeLookbackMs: this.options.changeLookbackMs });
@@ -303,12 +314,13 @@ export class IncidentEngine {
 
   private applyRanking(t: Tracked, r: Ranking): void {
     const inc = t.incident;
-    const anomalies = [...t.members.values()];
+    const all = [...t.members.values()];
+    const anomalies = evidenceOf(t);
     inc.suspects = r.suspects;
     inc.services = r.services;
     inc.rootService = r.rootService;
-    inc.anomalyIds = anomalies.map((a) => a.id).sort();
-    inc.startMs = Math.min(...anomalies.map((a) => a.startMs));
+    inc.anomalyIds = all.map((a) => a.id).sort();
+    inc.startMs = Math.min(...all.map((a) => a.startMs));
     // Severity only escalates: an early score revised down by the closed minute does not de-escalate a page.
     const severity = severityOf(anomalies, r.services.length, this.options.minScore);
     if (SEVERITY_ORDER.indexOf(severity) < SEVERITY_ORDER.indexOf(inc.severity)) inc.severity = severity;
@@ -358,6 +370,13 @@ function lastEvidenceMs(t: Tracked, watermarkMs: number): number {
   let last = t.incident.startMs;
   for (const m of t.members.values()) last = Math.max(last, m.open ? watermarkMs : m.endMs + MINUTE_MS);
   return last;
+}
+
+/** The anomalies of the current episode (all of them until the incident reopens). */
+function evidenceOf(t: Tracked): Member[] {
+  const all = [...t.members.values()];
+  const current = all.filter((m) => m.open || m.endMs + MINUTE_MS > t.episodeFromMs);
+  return current.length > 0 ? current : all;
 }
 
 /** Live incidents are preferred over resolved ones when an anomaly could join either. */
