@@ -212,11 +212,12 @@ export class IncidentRuntime {
     }
   }
 
+  /** The call graph around `eventMs`; a failed read is retried by the next refresh. */
   private async readTopology(eventMs: number): Promise<TopologyEdge[]> {
     this.topologyAtWallMs = Date.now();
-    this.topologyAtEventMs = eventMs;
     const range = { sinceMs: eventMs - TOPOLOGY_WINDOW_MS, untilMs: eventMs + 60_000 };
     const [edges, peers] = await Promise.all([queries.serviceEdges(this.deps.store, range), queries.peerEdges(this.deps.store, range)]);
+    this.topologyAtEventMs = eventMs;
     return [...edges, ...peers].map((e) => ({ caller: e.caller, callee: e.callee, calleeKind: e.calleeKind, spanNames: e.spanNames }));
   }
 

@@ -39,6 +39,8 @@ async function sendMinutes(from: number, to: number, slice?: { fromMs: number; t
   const body = shop.body(Array.from({ length: to - from }, (_, i) => minute(from + i)), slice);
   const res = await fetch(`${vigil.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   expect(res.status, await res.text()).toBe(200);
+  // Live, detection keeps pace with the stream: wait until every reader of the ingest bus has this batch.
+  await eventually(async () => (await getJson(`${vigil.url}/api/v1/health`)).queue.messages === 0, 10_000, 20);
 }
 
 async function post(path: string, body?: unknown) {
