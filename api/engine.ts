@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ChdbStore, migrate, openStore, SqlSandbox, type Store } from '../analytics/index.js';
-import { createEmbeddedBus, createStoreWriter, IngestPipeline, registerReceivers, TemplatePersistence, storeTemplateSink, TOPICS, type IngestLimits, type NormaliseStage } from '../ingest/index.js';
+import { createEmbeddedBus, createStoreWriter, decodeCloudEvents, IngestPipeline, registerReceivers, TemplatePersistence, storeTemplateSink, TOPICS, type IngestLimits, type NormaliseStage } from '../ingest/index.js';
 import { authRequired, setupAccess, type AccessSetup } from './auth/index.js';
 import type { FlatConfig } from './config/schema.js';
 import { INCIDENT_TOPIC } from '../detectors/incidents/index.js';
@@ -21,6 +21,11 @@ import { systemRoutes, type HealthReport } from './routes/system.js';
 import { patternRoutes } from './routes/patterns.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import { xopsRoutes } from './routes/xops.js';
+import { capacityRoutes } from './routes/capacity.js';
+import { chatOpsRoutes } from './routes/chatops.js';
+import { costRoutes } from './routes/cost.js';
+import { chatOpsSettings } from './chatops/index.js';
+import { capacitySettings, costSettings } from './finops/settings.js';
 import { createServer } from './server.js';
 import { changeRiskSettings } from './xops/settings.js';
 import { sandboxLimits, sqlRoutes } from './sql/index.js';
@@ -125,6 +130,14 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     await app.register(async (scope) => incidentRoutes(scope, { store, runtime: detection.incidentRuntime }));
     await app.register(async (scope) => serviceMapRoutes(scope, { store, runtime: detection.incidentRuntime }));
     await app.register(async (scope) => xopsRoutes(scope, { store, settings: changeRiskSettings(config) }));
+    await app.register(async (scope) => capacityRoutes(scope, { store, settings: capacitySettings(config) }));
+    await app.register(async (scope) => costRoutes(scope, { store, runtime: detection.incidentRuntime, settings: costSettings(config) }));
+    const recordEvent = async (event: object) => {
+      const batch = decodeCloudEvents(Buffer.from(JSON.stringify(event)), { 'content-type': 'application/cloudevents+json' }, limits, BigInt(Date.now()) * 1_000_000n);
+      await pipeline.submit('events', batch);
+    };
+    const chatops = chatOpsSettings(config);
+    await app.register(async (scope) => chatOpsRoutes(scope, { store, runtime: detection.incidentRuntime, riskSettings: changeRiskSettings(config), settings: chatops, recordEvent }));
     await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
     await app.register(async (scope) => sqlRoutes(scope, { sandbox }));
     await access.registerRoutes();

@@ -33,6 +33,8 @@ export const ERROR_CATALOG = {
   SQL_MEMORY_LIMIT: { status: 422, retryable: false, description: 'The query needed more than sql.maxMemoryBytes.' },
   DRILL_CONFLICT: { status: 409, retryable: true, description: 'The drill is not in a state that allows this (another drill is running, it is not running, or it has no report yet).' },
   DRILL_APPROVAL_REFUSED: { status: 403, retryable: false, description: 'A real-target drill approval was refused: the approver requested it, or it is outside the change window.' },
+  CHATOPS_BAD_SIGNATURE: { status: 401, retryable: false, description: 'A ChatOps request without a valid Slack signature: X-Slack-Signature missing or not matching the body, or X-Slack-Request-Timestamp more than chatops.maxClockSkewSeconds away.' },
+  CHATOPS_NOT_CONFIGURED: { status: 503, retryable: false, description: 'ChatOps is off: no chatops.slackSigningSecret is configured.' },
   STORE_UNAVAILABLE: { status: 503, retryable: true, description: 'The store could not be reached or failed the query.' },
   CONFIG_INVALID: { status: 500, retryable: false, description: 'Configuration failed validation at start-up; the message names the key.' },
   INTERNAL: { status: 500, retryable: false, description: 'An unexpected error; details are in the server log, never in the response.' },

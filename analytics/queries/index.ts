@@ -9,3 +9,6 @@ export * from './dora.js';
 export * from './change-risk.js';
 export * from './access.js';
 export * from './drills.js';
+export * from './capacity.js';
+export * from './cost.js';
+export * from './silences.js';

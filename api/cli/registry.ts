@@ -10,6 +10,7 @@ export const commandLoaders: Array<() => Promise<Command>> = [
   () => import('./commands/schema-print.js').then((m) => m.default),
   () => import('./commands/detect-backfill.js').then((m) => m.default),
   () => import('./commands/backtest-change-risk.js').then((m) => m.default),
+  () => import('./commands/backtest-capacity.js').then((m) => m.default),
   () => import('./commands/token-create.js').then((m) => m.default),
   () => import('./commands/token-list.js').then((m) => m.default),
   () => import('./commands/token-revoke.js').then((m) => m.default),

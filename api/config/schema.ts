@@ -5,6 +5,7 @@
  */
 import { checkRouteChannels, parseChannels, parseRoutes } from '../notify/config.js';
 import { parseFreezeCalendar } from '../xops/freeze-config.js';
+import { parseCapacityLimits } from '../finops/limits-config.js';
 
 /** `json`: a structured value (a list or map) in the config file, or JSON text in the environment. */
 export type KeyType = 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'json';
@@ -84,6 +85,20 @@ export const CONFIG_KEYS = {
   'changeRisk.historyDays': { type: 'integer', default: 90, min: 1, description: 'Days of a service\'s deployment history behind its change failure rate factor.' },
   'changeRisk.sloErrorRatio': { type: 'number', default: 0.001, min: 0.000001, max: 1, description: 'Span error ratio a service may spend (its SLO budget, 0.001 = 99.9 %); the error-budget factor is its burn rate over the last hour.' },
   'changeRisk.freezeWindows': { type: 'json', default: '[]', parse: parseFreezeCalendar, description: 'Change-freeze calendar: a list of windows, weekly "Fri 16:00-Mon 08:00" (UTC) or absolute "2026-12-20T00:00:00Z/2027-01-04T00:00:00Z". A change inside one is at least high risk. In the environment, as JSON.' },
+  'capacity.stepMinutes': { type: 'integer', default: 60, min: 1, max: 1440, description: 'Step of capacity forecasts: metrics are averaged per this many minutes (a daily season needs 1440 divisible by it).' },
+  'capacity.historyDays': { type: 'integer', default: 28, min: 3, max: 365, description: 'Days of history a capacity forecast is fitted on (three weeks or more also tries a weekly season).' },
+  'capacity.defaultHorizonHours': { type: 'integer', default: 168, min: 1, max: 2160, description: 'How far ahead GET /api/v1/capacity forecasts when no horizon is given.' },
+  'capacity.intervalLevel': { type: 'number', default: 0.9, min: 0.5, max: 0.99, description: 'Coverage of the forecast prediction intervals (0.9: the 5th to the 95th percentile).' },
+  'capacity.maxMetrics': { type: 'integer', default: 50, min: 1, max: 1000, description: 'Most metrics of one service forecast in one request (by name).' },
+  'capacity.limits': { type: 'json', default: '{}', parse: parseCapacityLimits, description: 'Limits forecasts are compared with: a map of metric name (or service/metric) to a number, used when no <metric>.limit metric is reported. In the environment, as JSON.' },
+  'cost.anomalyWindowDays': { type: 'integer', default: 28, min: 3, max: 365, description: 'Days of daily cost the cost-anomaly detector (windowed z-score) compares a day with.' },
+  'cost.anomalyMinDays': { type: 'integer', default: 7, min: 2, description: 'Days of cost a group needs before its days can be cost anomalies.' },
+  'cost.anomalyThreshold': { type: 'number', default: 0.999, min: 0, max: 1, description: 'Detector score at or above which a day\'s cost is an anomaly (0.999 is about 3.3 standard deviations).' },
+  'cost.incidentRateDays': { type: 'integer', default: 7, min: 1, max: 90, description: 'Days before an incident whose cost gives each affected service\'s cost rate (the incident window costs rate × duration).' },
+  'chatops.slackSigningSecret': { type: 'string', default: '', secret: true, description: 'Slack app signing secret: POST /api/v1/chatops/command accepts only requests signed with it (use VIGIL_CHATOPS_SLACK_SIGNING_SECRET or chatops.slackSigningSecretFile); empty turns ChatOps off.' },
+  'chatops.slackSigningSecretFile': { type: 'string', default: '', description: 'File holding the Slack signing secret (trailing newline trimmed), instead of chatops.slackSigningSecret.' },
+  'chatops.maxClockSkewSeconds': { type: 'integer', default: 300, min: 1, max: 3600, description: 'Slack requests whose X-Slack-Request-Timestamp is further than this from the clock are refused (replay protection; Slack recommends 5 minutes).' },
+  'chatops.actionUsers': { type: 'string', default: '', description: 'Slack user ids or names (comma-separated) who may ack and silence from chat; empty lets every user of the signed workspace.' },
   role: { type: 'enum', default: 'all', values: ['all', 'gateway', 'writer', 'store'], description: 'What this process runs: all (embedded, one process), gateway (receivers → Kafka), writer (Kafka → ClickHouse), store (embedded engine served over the ClickHouse HTTP interface).' },
   'kafka.brokers': { type: 'string', default: '', description: 'Kafka bootstrap brokers, host:port,… (gateway and writer roles).' },
   'kafka.topicPartitions': { type: 'integer', default: 6, min: 1, description: 'Partitions of the vigil.* topics when Vigil creates them (the most writers that share one topic\'s load).' },
