@@ -64,6 +64,11 @@ export interface DrillHandle {
 
 /** How often abort conditions are checked (wall clock). */
 const ABORT_CHECK_MS = 2_000;
+/**
+ * Normal traffic between a previous drill's last data and this drill's start (event time):
+ * longer than the incident engine's quiet period plus its reopen window (30 min by default).
+ */
+const DRILL_SEPARATION_MS = 45 * 60_000;
 /** After the workload ends, time for the last anomalies, incident updates and pages to land. */
 const SETTLE_MS = 3_000;
 
@@ -109,11 +114,13 @@ export function startDrill(spec: DrillSpec, deps: DrillDeps, options: { id?: str
     const unwatch = deps.watch({ anomaly: (a) => anomalies.push(a), incident: (i) => incidents.push(i) });
     const steady: DrillReport['steadyState'] = [];
     try {
-      // Never write into the past of data Vigil already has for these services (a previous drill).
+      // Never write into the past of data Vigil already has for these services (a previous
+      // drill), and leave a stretch of normal traffic after it, so its incidents resolve and
+      // the reopen window passes before this drill's faults: drills back to back stay apart.
       const nowMs = Math.ceil(deps.now() / 1000) * 1000;
       const lastMs = await deps.lastEventMs([...services, CANARY_SERVICE]);
-      const liveStartMs = Math.max(nowMs, Math.ceil((lastMs + 1) / 1000) * 1000);
-      const warmupMs = Math.max(0, Math.min(spec.target.warmupMs, lastMs > 0 ? liveStartMs - lastMs - 1000 : spec.target.warmupMs));
+      const liveStartMs = lastMs > 0 ? Math.max(nowMs, Math.ceil((lastMs + DRILL_SEPARATION_MS) / 1000) * 1000) : nowMs;
+      const warmupMs = lastMs > 0 ? Math.min(spec.target.warmupMs, Math.max(0, liveStartMs - lastMs - 1000)) : spec.target.warmupMs;
       const lastFaultEndMs = Math.max(...spec.faults.map((f) => f.atMs + f.durationMs));
       const durationMs = Math.min(spec.abort.maxDurationMs, lastFaultEndMs + spec.recoveryMs);
       note('warmup', `warm-up: ${Math.round(warmupMs / 60_000)} min of history for ${services.length} services at ${spec.target.ratePerSecond} req/s`);

@@ -127,7 +127,7 @@ export function scoreDrill(spec: DrillSpec, rec: DrillRecording): DrillScore {
     base.incidentId = opened.id;
     base.timeToIncidentSeconds = seconds(start, opened.wallMs);
     const page = rec.notifications
-      .filter((n) => n.incidentId === opened.id && n.status === 'delivered' && PAGE_TRANSITIONS.has(n.transition))
+      .filter((n) => n.incidentId === opened.id && n.status === 'delivered' && PAGE_TRANSITIONS.has(n.transition) && n.deliveredWallMs >= start)
       .sort((x, y) => x.deliveredWallMs - y.deliveredWallMs)[0];
     if (page) base.timeToPageSeconds = seconds(start, page.deliveredWallMs);
     // The ranking as it stood when the fault ended (or the last one seen): what the SRE read.

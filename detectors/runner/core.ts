@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { cloneDetector, createDetector, isWarm, restore, snapshot, step, type DetectorName, type DetectorState } from '../metrics/index.js';
 import { createHysteresis, stepHysteresis, type AnomalyWindow, type HysteresisOptions, type HysteresisState, type ScoredValue, type Transition } from './hysteresis.js';
 import { Lru } from './lru.js';
+import { operationalScore } from './significance.js';
 import { isCountSeries, MINUTE_MS, type SeriesId, type SeriesPoint } from './series.js';
 
 /**
@@ -201,9 +202,10 @@ export class DetectionCore {
     let peak: ScoredValue | undefined;
     const feed = (timeMs: number, value: number) => {
       const r = step(detector, timeMs, value);
-      if (!(r.score >= this.options.threshold)) return;
-      const scored: ScoredValue = { timeMs, value, score: r.score, expected: r.expected, lower: r.lower, upper: r.upper };
-      first ??= { startMs: timeMs, endMs: timeMs, peakScore: r.score, peakMs: timeMs, expected: r.expected, actual: value, lower: r.lower, upper: r.upper };
+      const score = operationalScore(state.id, value, r, true);
+      if (!(score >= this.options.threshold)) return;
+      const scored: ScoredValue = { timeMs, value, score, expected: r.expected, lower: r.lower, upper: r.upper };
+      first ??= { startMs: timeMs, endMs: timeMs, peakScore: score, peakMs: timeMs, expected: r.expected, actual: value, lower: r.lower, upper: r.upper };
       if (!peak || scored.score > peak.score) peak = scored;
     };
     for (const p of points) {
@@ -250,7 +252,8 @@ export class DetectionCore {
 
   private stepOne(key: string, state: SeriesState, timeMs: number, value: number, scores: ScoredPoint[], events: AnomalyEvent[]): void {
     const r = step(state.detector, timeMs, value);
-    const scored: ScoredPoint = { key, timeMs, value, score: r.score, expected: r.expected, lower: r.lower, upper: r.upper };
+    const score = operationalScore(state.id, value, r, isWarm(state.detector));
+    const scored: ScoredPoint = { key, timeMs, value, score, expected: r.expected, lower: r.lower, upper: r.upper };
     scores.push(scored);
     state.lastTimeMs = timeMs;
     state.dirty = true;

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { operationalScore, significant } from './significance.js';
+
+const band = (expected: number, half: number, score = 0) => ({ score, expected, lower: expected - half, upper: expected + half });
+
+describe('operational score', () => {
+  it('a value far outside its band is anomalous even when the detector is muted', () => {
+    expect(operationalScore({ signal: 'span_errors' }, 0.4, band(0.005, 0.01), true)).toBe(0.75);
+    expect(operationalScore({ signal: 'metric' }, 160, band(100, 8, 0.2), true)).toBe(0.75);
+    expect(operationalScore({ signal: 'metric' }, 110, band(100, 8, 0.2), true)).toBe(0.2); // outside, not far: the detector decides
+  });
+
+  it('a change too small to matter scores nothing', () => {
+    expect(significant({ signal: 'span_errors' }, 0.004, 0.001)).toBe(false);
+    expect(operationalScore({ signal: 'span_errors' }, 0.004, band(0.001, 0.0005, 0.9), true)).toBe(0);
+    expect(operationalScore({ signal: 'span_latency' }, 3.5, band(2, 0.1, 0.9), true)).toBe(0); // +1.5 ms
+    expect(operationalScore({ signal: 'span_latency' }, 450, band(30, 3, 0.1), true)).toBe(0.75);
+  });
+
+  it('leaves a detector in warm-up alone', () => {
+    expect(operationalScore({ signal: 'metric' }, 1e9, band(1, 0.1, 0), false)).toBe(0);
+  });
+});

@@ -1,0 +1,40 @@
+import type { StepResult } from '../metrics/index.js';
+import type { SeriesId } from './series.js';
+
+/**
+ * Operational judgement on top of a detector's score. Detectors score *news* (a NAB-style
+ * detector reports a burst once and is then muted while its memory of the burst decays),
+ * which is right for a benchmark and wrong for on-call: a second outage an hour after the
+ * first must page too. So:
+ *  - a value far outside its band of normal — more than EXTREME_BAND_MULTIPLE times the band's
+ *    half-width from the expected value — is anomalous whatever the detector's memory says;
+ *  - a change too small to matter is not, whatever the detector says: an error ratio must move
+ *    by at least one percentage point, a p95 latency by 20% and 2 ms (a 0.1% → 0.3% error
+ *    ratio on a quiet endpoint is "news" to a detector and noise to an SRE).
+ */
+const EXTREME_BAND_MULTIPLE = 3;
+/** The score of an extreme value: what the vigil detector gives a surprise at its cap. */
+const EXTREME_SCORE = 0.75;
+const MIN_RATIO_CHANGE = 0.01;
+const MIN_LATENCY_CHANGE_MS = 2;
+const MIN_LATENCY_CHANGE_SHARE = 0.2;
+
+export function significant(id: Pick<SeriesId, 'signal'>, value: number, expected: number): boolean {
+  const change = Math.abs(value - expected);
+  switch (id.signal) {
+    case 'span_errors':
+      return change >= MIN_RATIO_CHANGE;
+    case 'span_latency':
+      return change >= Math.max(MIN_LATENCY_CHANGE_MS, MIN_LATENCY_CHANGE_SHARE * Math.abs(expected));
+    default:
+      return true;
+  }
+}
+
+/** The score the runner acts on; `warm` = the detector is past its warm-up (its band means something). */
+export function operationalScore(id: Pick<SeriesId, 'signal'>, value: number, r: StepResult, warm: boolean): number {
+  if (!warm || !Number.isFinite(value) || !significant(id, value, r.expected)) return warm ? 0 : r.score;
+  const halfWidth = Math.max(r.upper - r.expected, r.expected - r.lower);
+  if (halfWidth > 0 && Math.abs(value - r.expected) > EXTREME_BAND_MULTIPLE * halfWidth) return Math.max(r.score, EXTREME_SCORE);
+  return r.score;
+}
