@@ -10,6 +10,12 @@ describe('operational score', () => {
     expect(operationalScore({ signal: 'metric' }, 110, band(100, 8, 0.2), true)).toBe(0.2); // outside, not far: the detector decides
   });
 
+  it('a stray error on a sparse series is not extreme, however narrow its band', () => {
+    expect(operationalScore({ signal: 'span_errors' }, 0.011, band(0.0005, 0.001, 0.1), true)).toBe(0.1);
+    expect(operationalScore({ signal: 'log_rate' }, 3, band(0.2, 0.3, 0), true)).toBe(0);
+    expect(operationalScore({ signal: 'log_rate' }, 40, band(0.2, 0.3, 0), true)).toBe(0.75);
+  });
+
   it('a change too small to matter scores nothing', () => {
     expect(significant({ signal: 'span_errors' }, 0.004, 0.001)).toBe(false);
     expect(operationalScore({ signal: 'span_errors' }, 0.004, band(0.001, 0.0005, 0.9), true)).toBe(0);

@@ -7,7 +7,8 @@ import type { SeriesId } from './series.js';
  * which is right for a benchmark and wrong for on-call: a second outage an hour after the
  * first must page too. So:
  *  - a value far outside its band of normal — more than EXTREME_BAND_MULTIPLE times the band's
- *    half-width from the expected value — is anomalous whatever the detector's memory says;
+ *    half-width from the expected value, and by a margin no sampling noise explains (see
+ *    `decisive`) — is anomalous whatever the detector's memory says;
  *  - a change too small to matter is not, whatever the detector says: an error ratio must move
  *    by at least one percentage point, a p95 latency by 20% and 2 ms (a 0.1% → 0.3% error
  *    ratio on a quiet endpoint is "news" to a detector and noise to an SRE).
@@ -18,6 +19,28 @@ const EXTREME_SCORE = 0.75;
 const MIN_RATIO_CHANGE = 0.01;
 const MIN_LATENCY_CHANGE_MS = 2;
 const MIN_LATENCY_CHANGE_SHARE = 0.2;
+
+/**
+ * Big enough to page on by itself: an error ratio up (or down) 5 percentage points, a p95
+ * latency 50% and 10 ms, a count 3 Poisson standard deviations and at least 5, any other
+ * metric 20% of its level. Sparse series (a few errors an hour) have bands so narrow that
+ * "three half-widths" alone is one stray error.
+ */
+function decisive(id: Pick<SeriesId, 'signal'>, value: number, expected: number): boolean {
+  const change = Math.abs(value - expected);
+  switch (id.signal) {
+    case 'span_errors':
+      return change >= 0.05;
+    case 'span_latency':
+      return change >= Math.max(10, 0.5 * Math.abs(expected));
+    case 'span_rate':
+    case 'log_rate':
+    case 'log_pattern':
+      return change >= Math.max(5, 3 * Math.sqrt(Math.max(0, expected)));
+    default:
+      return change >= 0.2 * Math.abs(expected);
+  }
+}
 
 export function significant(id: Pick<SeriesId, 'signal'>, value: number, expected: number): boolean {
   const change = Math.abs(value - expected);
@@ -35,6 +58,6 @@ export function significant(id: Pick<SeriesId, 'signal'>, value: number, expecte
 export function operationalScore(id: Pick<SeriesId, 'signal'>, value: number, r: StepResult, warm: boolean): number {
   if (!warm || !Number.isFinite(value) || !significant(id, value, r.expected)) return warm ? 0 : r.score;
   const halfWidth = Math.max(r.upper - r.expected, r.expected - r.lower);
-  if (halfWidth > 0 && Math.abs(value - r.expected) > EXTREME_BAND_MULTIPLE * halfWidth) return Math.max(r.score, EXTREME_SCORE);
+  if (halfWidth > 0 && Math.abs(value - r.expected) > EXTREME_BAND_MULTIPLE * halfWidth && decisive(id, value, r.expected)) return Math.max(r.score, EXTREME_SCORE);
   return r.score;
 }
