@@ -6,9 +6,13 @@ import { applyStoredTheme, toggleTheme } from './theme.js';
 import { explorePage } from './pages/explore.js';
 import { livePage } from './pages/live.js';
 import { incidentsPage, serviceMapPage } from './pages/placeholders.js';
+import { capacityPage } from './pages/capacity.js';
+import { changeRiskPage } from './pages/change-risk.js';
+import { costPage } from './pages/cost.js';
+import { doraPage } from './pages/dora.js';
 
 /** Boot: theme, top bar, keyboard, and the page the URL names. */
-const PAGES = { live: livePage, explore: explorePage, incidents: incidentsPage, map: serviceMapPage };
+const PAGES = { live: livePage, explore: explorePage, incidents: incidentsPage, map: serviceMapPage, 'change-risk': changeRiskPage, dora: doraPage, capacity: capacityPage, cost: costPage };
 
 applyStoredTheme();
 const root = document.getElementById('page');
