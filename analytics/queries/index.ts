@@ -12,3 +12,4 @@ export * from './drills.js';
 export * from './capacity.js';
 export * from './cost.js';
 export * from './silences.js';
+export * from './datasets.js';

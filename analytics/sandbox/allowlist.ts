@@ -15,7 +15,10 @@ export const SANDBOX_TABLES: ReadonlySet<string> = new Set([
   // Rollups.
   'logs_per_minute', 'span_red_per_minute', 'service_call_edges', 'service_peer_calls', 'metric_points_per_minute', 'log_templates_per_minute',
   // What Vigil found.
-  'anomalies', 'series_scores', 'log_templates', 'log_template_merges', 'incidents', 'incident_timeline',
+  'anomalies', 'series_scores', 'log_templates', 'log_template_merges', 'incidents', 'incident_timeline', 'detector_models',
+  // The curated datasets (migration 011; analytics/queries/datasets.ts documents them).
+  'dataset_metric_anomalies_labeled', 'dataset_log_patterns_1m', 'dataset_spans_red_1m', 'dataset_incidents', 'dataset_changes_outcomes',
+  'dataset_service_features_1m',
 ]);
 
 /** Harmless system tables: constants, the catalogue of functions and formats, and schema metadata (names, never data). */
