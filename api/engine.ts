@@ -29,6 +29,9 @@ import { capacitySettings, costSettings } from './finops/settings.js';
 import { createServer } from './server.js';
 import { changeRiskSettings } from './xops/settings.js';
 import { sandboxLimits, sqlRoutes } from './sql/index.js';
+import { DatasetExporter, exportLimits } from './datasets.js';
+import { datasetRoutes } from './routes/datasets.js';
+import { IForestScoring, iforestScoringOptions } from './iforest-scoring.js';
 
 export interface Vigil {
   app: FastifyInstance;
@@ -87,6 +90,8 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
       Object.values(TOPICS).map((topic) => bus.subscribe({ topic, groupId: 'writer', onBatch: writer })),
     );
     const detection = await startDetection(config, { store, bus, logger });
+    const iforest = config['detect.enabled'] && config['offline.iforest.enabled'] ? new IForestScoring(store, (m) => detection.publish(m), logger, iforestScoringOptions(config)) : undefined;
+    iforest?.start();
     const templates = config['logs.templates.enabled']
       ? await TemplatePersistence.open(storeTemplateSink(store), logger, { flushIntervalMs: 2_000, snapshotIntervalMs: 60_000 }, {
           maxMinedChars: config['logs.templates.maxMinedChars'],
@@ -140,6 +145,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     await app.register(async (scope) => chatOpsRoutes(scope, { store, runtime: detection.incidentRuntime, riskSettings: changeRiskSettings(config), settings: chatops, recordEvent }));
     await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
     await app.register(async (scope) => sqlRoutes(scope, { sandbox }));
+    await app.register(async (scope) => datasetRoutes(scope, { exporter: new DatasetExporter(store, exportLimits(config)) }));
     await access.registerRoutes();
     await app.register(async (scope) => (await import('./routes/ui.js')).uiRoutes(scope)); // the web UI at / and /ui/*
 
@@ -181,6 +187,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
           await drills.close(); // a running drill stops its faults and is scored as aborted
           await app.close(); // stops accepting; in-flight requests finish and get their answer
           await access.close();
+          await iforest?.close();
           await detection.close(); // catches up, then checkpoints detector states
           await notifierSubscription?.stop();
           await notifier?.close(); // unsettled pages stay pending in the delivery log and resume on the next start

@@ -207,9 +207,11 @@ export async function datasetFeatureRows(store: Store, dataset: Dataset, feature
   return rows.map((r) => ({ service: r.s, minuteMs: Number(r.t), values: r.v.map((x) => (x === null ? null : Number(x))) }));
 }
 
-/** The latest minute of a dataset (ms), or 0 when empty: where event time stands for it. */
-export async function datasetLatestMs(store: Store, dataset: Dataset): Promise<number> {
-  const [row] = await store.query<{ t: string }>(`SELECT toString(toUnixTimestamp(max(${dataset.timeColumn})) * 1000) AS t FROM ${dataset.name}`);
+/** The newest minute of span and log rollups (ms), or 0 when empty: where event time stands for the per-minute datasets. */
+export async function rollupLatestMinuteMs(store: Store): Promise<number> {
+  const [row] = await store.query<{ t: string }>(
+    `SELECT toString(greatest((SELECT toUnixTimestamp(max(Minute)) FROM span_red_per_minute), (SELECT toUnixTimestamp(max(Minute)) FROM logs_per_minute)) * 1000) AS t`,
+  );
   return Number(row?.t ?? 0);
 }
 
@@ -273,4 +275,25 @@ export async function activeDetectorModel(store: Store, name: string): Promise<D
 export async function detectorModelVersion(store: Store, name: string): Promise<number> {
   const [row] = await store.query<{ t: string }>(`SELECT toString(toUnixTimestamp64Milli(max(CreatedAt))) AS t FROM detector_models WHERE Name = {name:String}`, { name });
   return Number(row?.t ?? 0);
+}
+
+export interface IncidentWindow {
+  id: string;
+  services: string[];
+  startMs: number;
+  /** 0 while unresolved. */
+  resolvedMs: number;
+}
+
+/** Incidents (latest version) that started before `until` and were not resolved before `since`: the labels of a backtest. */
+export async function incidentWindows(store: Store, range: MsRange): Promise<IncidentWindow[]> {
+  const rows = await store.query<{ id: string; services: string[]; s: string; r: string }>(
+    `SELECT IncidentId AS id, Services AS services, toString(toUnixTimestamp64Milli(StartTime)) AS s, toString(toUnixTimestamp64Milli(ResolvedAt)) AS r
+    FROM incidents FINAL
+    WHERE StartTime < fromUnixTimestamp64Milli({until:Int64})
+      AND (toUnixTimestamp64Milli(ResolvedAt) = 0 OR ResolvedAt >= fromUnixTimestamp64Milli({since:Int64}))
+    ORDER BY StartTime`,
+    { since: String(Math.floor(range.sinceMs)), until: String(Math.floor(range.untilMs)) },
+  );
+  return rows.map((r) => ({ id: r.id, services: r.services, startMs: Number(r.s), resolvedMs: Number(r.r) }));
 }

@@ -10,6 +10,8 @@ export interface VigilClient {
   url: string;
   request<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   text(path: string): Promise<string>;
+  /** A GET whose body the caller reads (bytes, streams); errors as for request. */
+  get(path: string): Promise<Response>;
 }
 
 /** A small JSON client for the REST API; errors carry the server's `{ code, message }`. */
@@ -41,5 +43,6 @@ export function vigilClient(flags: FlagValues): VigilClient {
     url,
     request: async <T>(method: string, path: string, body?: unknown) => (await (await call(method, path, body)).json()) as T,
     text: async (path) => (await call('GET', path)).text(),
+    get: (path) => call('GET', path),
   };
 }

@@ -13,7 +13,7 @@ const range = {
 
 const filters = {
   service: { type: 'string', description: 'Service name (exact)' },
-  signal: { type: 'string', enum: [...SIGNALS, 'log_pattern_new', 'log_pattern_correlated'], description: 'Kind of series' },
+  signal: { type: 'string', enum: [...SIGNALS, 'log_pattern_new', 'log_pattern_correlated', 'service_features'], description: 'Kind of series' },
   minScore: { type: 'number', minimum: 0, maximum: 1, description: 'Lowest peak score' },
 } as const;
 

@@ -42,6 +42,18 @@ describe('isolation forest', () => {
     expect(m.services.checkout.sampleSize).toBe(256);
   });
 
+  it('isolates a minute that differs on a feature that never varied in training (errors where there were none)', () => {
+    const rows = healthyMinutes(300).map((r) => [r[0], 0, r[2]]); // no errors at all in training
+    const m = trainIForest(new Map([['s', rows]]), ['Calls', 'ErrorRatio', 'P95Ms']);
+    expect(m.services.s.columns).toEqual([0, 2]);
+    expect(m.services.s.constants).toEqual({ '1': 0 });
+    const normal = scoreIForest(m, 's', [100, 0, 50])!;
+    const errors = scoreIForest(m, 's', [100, 0.3, 50])!;
+    expect(normal).toBeLessThan(0.5);
+    expect(errors).toBeGreaterThan(0.7);
+    expect(errors).toBeGreaterThan(m.services.s.scoreQuantile);
+  });
+
   it('survives a round trip through JSON (what detector_models stores)', () => {
     const m = model();
     const back = parseIForestModel(JSON.stringify(m));

@@ -18,6 +18,12 @@ export interface ServiceForest {
    * lengthens every path and flattens the scores.
    */
   columns: number[];
+  /**
+   * Features that did not vary in training, by index, with their one value. A tree cannot
+   * split on them, yet a minute that differs on one (errors where there never were any) is
+   * as isolated as it gets: see scoreForest.
+   */
+  constants: Record<string, number>;
   trees: IsolationTree[];
   /** ψ: rows each tree was grown on. */
   sampleSize: number;
@@ -64,18 +70,37 @@ export function trainIForest(rowsByService: ReadonlyMap<string, number[][]>, fea
       grower.train(subsample(projected, sampleSize, random));
       trees.push(toTree(grower.forest[0]));
     }
-    const forest: ServiceForest = { columns, trees, sampleSize, samples: rows.length, scoreQuantile: 0 };
+    const constants = Object.fromEntries(features.map((_, j) => j).filter((j) => !columns.includes(j)).map((j) => [String(j), rows[0][j]]));
+    const forest: ServiceForest = { columns, constants, trees, sampleSize, samples: rows.length, scoreQuantile: 0 };
     forest.scoreQuantile = quantile(rows.map((r) => scoreForest(forest, r)), 1 - options.contamination);
     services[service] = forest;
   }
   return { v: 1, features: [...features], contamination: options.contamination, services };
 }
 
-/** Anomaly score s(x, ψ) = 2^(−E[h(x)] / c(ψ)): near 1 isolated early (anomalous), ≤ 0.5 normal. */
+/**
+ * Anomaly score s(x, ψ) = 2^(−E[h(x)] / c(ψ)): near 1 isolated early (anomalous), ≤ 0.5 normal.
+ *
+ * A minute that differs on k features that were constant in training is scored as if each
+ * tree could also pick one of those k features at every node (as it would had they varied):
+ * with p = k / (splittable + k) a node isolates the minute outright, so the expected path
+ * down a tree whose leaf is at depth L is Σ_{i<L} (1−p)^i·p·(i+1) + (1−p)^L·(L + c(n)).
+ */
 export function scoreForest(forest: ServiceForest, x: readonly number[]): number {
   const projected = forest.columns.map((j) => x[j]);
+  const deviating = Object.entries(forest.constants ?? {}).filter(([j, value]) => x[Number(j)] !== value).length;
+  const p = deviating / (forest.columns.length + deviating);
   let total = 0;
-  for (const tree of forest.trees) total += pathLength(tree, projected, 0);
+  for (const tree of forest.trees) {
+    const { depth, size } = leafOf(tree, projected);
+    let expected = 0;
+    let stay = 1;
+    for (let i = 0; i < depth; i++) {
+      expected += stay * p * (i + 1);
+      stay *= 1 - p;
+    }
+    total += expected + stay * (depth + averagePathLength(size));
+  }
   return 2 ** (-(total / forest.trees.length) / averagePathLength(forest.sampleSize));
 }
 
@@ -91,9 +116,14 @@ export function parseIForestModel(json: string): IForestModel {
   return model;
 }
 
-function pathLength(tree: IsolationTree, x: readonly number[], depth: number): number {
-  if ('n' in tree) return depth + averagePathLength(tree.n);
-  return pathLength(x[tree.c] < tree.v ? tree.l : tree.r, x, depth + 1);
+function leafOf(tree: IsolationTree, x: readonly number[]): { depth: number; size: number } {
+  let node = tree;
+  let depth = 0;
+  while (!('n' in node)) {
+    node = x[node.c] < node.v ? node.l : node.r;
+    depth++;
+  }
+  return { depth, size: node.n };
 }
 
 /** c(n) = 2H(n − 1) − 2(n − 1)/n, H(i) ≈ ln(i) + γ: the mean unsuccessful-search path in a BST (the paper's eq. 1). */

@@ -24,6 +24,10 @@ export interface BackfillOptions {
   /** History is read this much at a time. */
   windowMs?: number;
   onWindow?: (done: number, total: number) => void;
+  /** false: score without writing scores or anomalies (a backtest); default true. */
+  write?: boolean;
+  /** Each batch of anomaly versions found (open, updated, closed: the latest version of an id wins). */
+  onAnomalies?: (anomalies: AnomalyRecord[]) => void;
 }
 
 export interface BackfillResult {
@@ -54,12 +58,14 @@ export async function backfill(store: Store, options: BackfillOptions): Promise<
     evictions += out.evicted.length + core.takeEvicted().length; // offline states are throw-away
     for (const p of selected) seen.add(p.key);
     points += out.scores.length;
-    for (let i = 0; i < out.scores.length; i += 50_000) await queries.insertSeriesScores(store, out.scores.slice(i, i + 50_000));
+    const write = options.write ?? true;
+    if (write) for (let i = 0; i < out.scores.length; i += 50_000) await queries.insertSeriesScores(store, out.scores.slice(i, i + 50_000));
     for (const e of out.events) {
       if (!anomalies.has(e.anomaly.id)) found++;
       anomalies.set(e.anomaly.id, { ...e.anomaly, updatedAtMs: ++updatedAtMs });
     }
-    await queries.insertAnomalies(store, [...anomalies.values()]);
+    options.onAnomalies?.([...anomalies.values()]);
+    if (write) await queries.insertAnomalies(store, [...anomalies.values()]);
     anomalies.clear();
   };
 
