@@ -43,19 +43,33 @@ export async function serviceEdges(store: Store, r: { sinceMs: number; untilMs: 
   return rows.map((e) => ({ caller: e.caller, callee: e.callee, calleeKind: 'service', calls: Number(e.calls), errors: Number(e.errors), p50Ms: Number(e.q[0]) / 1e6, p95Ms: Number(e.q[1]) / 1e6 }));
 }
 
-/** Calls to peers that sent no span of their own (no child span in another service, and not a service's name). */
+/**
+ * Calls to peers that sent no span of their own. A caller → callee edge is left out when
+ * its callee is a service's name, or when most of a sample of its calls (up to
+ * PROBE_CALLS, looked up by trace id, the span index's key) have a child span: then an
+ * instrumented service answered, and its own edge already shows the call.
+ */
+const PROBE_CALLS = 64;
+
 export async function peerEdges(store: Store, r: { sinceMs: number; untilMs: number }): Promise<MapEdge[]> {
   const rows = await store.query<{ caller: string; callee: string; kind: string; calls: string; errors: string; q: number[]; names: string[] }>(
-    `WITH peer AS (SELECT * FROM service_peer_calls FINAL WHERE ${MINUTES})
+    `WITH peer AS (SELECT * FROM service_peer_calls FINAL WHERE ${MINUTES}),
+    probe AS (SELECT Caller, Callee, TraceId, SpanId FROM peer LIMIT ${PROBE_CALLS} BY Caller, Callee),
+    answered AS (
+        SELECT TraceId, ParentSpanId FROM otel_traces_span_index
+        WHERE TraceId IN (SELECT TraceId FROM probe)
+          AND Timestamp >= fromUnixTimestamp64Milli({since:Int64}) - INTERVAL 1 MINUTE AND Timestamp < fromUnixTimestamp64Milli({until:Int64}) + INTERVAL 1 MINUTE
+    ),
+    instrumented AS (
+        SELECT Caller, Callee FROM probe
+        GROUP BY Caller, Callee
+        HAVING countIf((TraceId, SpanId) IN (SELECT TraceId, ParentSpanId FROM answered)) * 2 > count()
+    )
     SELECT Caller AS caller, Callee AS callee, any(CalleeKind) AS kind, toString(count()) AS calls, toString(sum(IsError)) AS errors,
         quantiles(0.5, 0.95)(DurationNs) AS q, groupUniqArray(16)(SpanName) AS names
     FROM peer
     WHERE Callee NOT IN (SELECT DISTINCT ServiceName FROM span_red_per_minute WHERE ${MINUTES})
-      AND (TraceId, SpanId) NOT IN (
-        SELECT TraceId, ParentSpanId FROM otel_traces_span_index
-        WHERE Timestamp >= fromUnixTimestamp64Milli({since:Int64}) - INTERVAL 1 MINUTE AND Timestamp < fromUnixTimestamp64Milli({until:Int64}) + INTERVAL 1 MINUTE
-          AND (TraceId, ParentSpanId) IN (SELECT TraceId, SpanId FROM peer)
-      )
+      AND (Caller, Callee) NOT IN (SELECT Caller, Callee FROM instrumented)
     GROUP BY Caller, Callee ORDER BY Caller, Callee`,
     range(r),
   );

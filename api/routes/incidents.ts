@@ -120,7 +120,6 @@ export async function incidentRoutes(app: FastifyInstance, deps: { store: Store;
           tags: ['incidents'],
           summary: action === 'ack' ? 'Acknowledge an incident (stops re-paging; it still resolves and reopens)' : 'Resolve an incident (a related anomaly within incidents.reopenWindowMinutes reopens it)',
           description: 'Who acts is the token\'s holder; without tokens (auth off), the optional JSON body `{ "by": "alice" }` names them (default "api"). Shown in the timeline and the incident.',
-          requestContentTypes: ['application/json'],
           responses: {
             200: '{ incident } after the transition (unchanged when it was already in that status)',
             404: 'No such incident in the engine (never opened, or resolved longer ago than the reopen window)',
