@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AnomalyInput, ChangeEvent, EngineInput, EngineOptions, EngineOutput, TimelineEntry, TopologyEdge } from './model.js';
 import { rankSuspects, type Ranking } from './root-cause.js';
 import { canOpen, familyOf, severityOf } from './signals.js';
+import { copyIncident, digestOf, titleOf } from './summary.js';
 import { Topology } from './topology.js';
 import type { Incident, IncidentSeverity, IncidentTransition } from './types.js';
 
@@ -63,18 +64,18 @@ export class IncidentEngine {
 
   /** Incidents that have opened (pending ones are not visible), most recent first. */
   incidents(): Incident[] {
-    return [...this.tracked.values()].filter((t) => !t.pending).map((t) => copy(t.incident)).sort((a, b) => b.startMs - a.startMs);
+    return [...this.tracked.values()].filter((t) => !t.pending).map((t) => copyIncident(t.incident)).sort((a, b) => b.startMs - a.startMs);
   }
 
   get(id: string): Incident | undefined {
     const t = this.tracked.get(id);
-    return t && !t.pending ? copy(t.incident) : undefined;
+    return t && !t.pending ? copyIncident(t.incident) : undefined;
   }
 
   snapshot(id: string): TrackedSnapshot | undefined {
     const t = this.tracked.get(id);
     if (!t || t.pending) return undefined;
-    return { incident: copy(t.incident), members: [...t.members.values()].map((m) => ({ ...m })), changeIds: [...t.changeIds], episodeFromMs: Number.isFinite(t.episodeFromMs) ? t.episodeFromMs : undefined };
+    return { incident: copyIncident(t.incident), members: [...t.members.values()].map((m) => ({ ...m })), changeIds: [...t.changeIds], episodeFromMs: Number.isFinite(t.episodeFromMs) ? t.episodeFromMs : undefined };
   }
 
   /** Continues incidents from their stored snapshots (after a restart). */
@@ -82,7 +83,7 @@ export class IncidentEngine {
     for (const c of changes) this.changes.set(c.id, c);
     for (const s of snapshots) {
       const t: Tracked = {
-        incident: copy(s.incident),
+        incident: copyIncident(s.incident),
         pending: false,
         settleUntilMs: s.incident.startMs,
         members: new Map(s.members.map((m) => [m.id, { ...m }])),
@@ -246,15 +247,15 @@ export class IncidentEngine {
     const inc = t.incident;
     if (action === 'ack') {
       if (inc.status === 'resolved') return { error: 'invalid-transition', message: `incident ${id} is resolved; only an open incident can be acknowledged` };
-      if (inc.status === 'acknowledged') return { incident: copy(inc) };
+      if (inc.status === 'acknowledged') return { incident: copyIncident(inc) };
       Object.assign(inc, { status: 'acknowledged' as const, acknowledgedMs: this.watermarkMs, acknowledgedBy: by });
       this.transition(t, 'acknowledged', out, atMs);
       this.entry(t, out, { timeMs: this.watermarkMs, kind: 'acknowledged', ref: by, message: `Acknowledged by ${by}`, attributes: {} });
-      return { incident: copy(inc) };
+      return { incident: copyIncident(inc) };
     }
-    if (inc.status === 'resolved') return { incident: copy(inc) };
+    if (inc.status === 'resolved') return { incident: copyIncident(inc) };
     this.resolve(t, this.watermarkMs, by, out, atMs);
-    return { incident: copy(inc) };
+    return { incident: copyIncident(inc) };
   }
 
   private resolve(t: Tracked, timeMs: number, by: string, out: EngineOutput, atMs: number): void {
@@ -345,7 +346,7 @@ export class IncidentEngine {
     t.incident.version++;
     t.incident.updatedMs = Math.max(this.watermarkMs, t.incident.startMs);
     t.digest = digestOf(t.incident);
-    out.messages.push({ transition, incident: copy(t.incident), atMs });
+    out.messages.push({ transition, incident: copyIncident(t.incident), atMs });
   }
 
   private entry(t: Tracked, out: EngineOutput, e: Omit<TimelineEntry, 'incidentId'>): void {
@@ -382,23 +383,6 @@ function evidenceOf(t: Tracked): Member[] {
 /** Live incidents are preferred over resolved ones when an anomaly could join either. */
 function rankStatus(t: Tracked): number {
   return t.incident.status === 'resolved' ? 1 : 0;
-}
-
-function titleOf(inc: Incident, anomalies: readonly AnomalyInput[]): string {
-  // A peer (database, cache …) has no anomalies of its own: its callers' describe it.
-  const own = anomalies.filter((a) => a.service === inc.rootService);
-  const families = new Set((own.length > 0 ? own : anomalies).map((a) => familyOf(a)));
-  const what = families.has('errors') ? 'Errors' : families.has('latency') ? 'Latency' : families.has('traffic') ? 'Traffic change' : families.has('saturation') ? 'Metric anomaly' : 'Log anomaly';
-  const others = inc.services.filter((s) => s !== inc.rootService);
-  return `${what} in ${inc.rootService || 'unknown'}${others.length > 0 ? `, affecting ${others.slice(0, 3).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}` : ''}`;
-}
-
-function digestOf(inc: Incident): string {
-  return JSON.stringify([inc.status, inc.severity, inc.rootService, inc.services, inc.anomalyIds, inc.suspects.map((s) => [s.kind, s.name, s.rank])]);
-}
-
-function copy(inc: Incident): Incident {
-  return { ...inc, services: [...inc.services], anomalyIds: [...inc.anomalyIds], suspects: inc.suspects.map((s) => ({ ...s, evidence: { ...s.evidence } })) };
 }
 
 export type { TopologyEdge };
