@@ -194,14 +194,21 @@ describe.skipIf(!chromiumPath)('web UI in Chromium', () => {
     await shared.close();
   });
 
-  it('says plainly that incidents and the service map are not available yet', async () => {
+  it('shows incidents and the service map, and tells a newcomer how to get traced calls', async () => {
     await page.goto(`${vigil.url}/#/incidents`);
-    await expect.poll(() => page.locator('.empty h2').first().textContent()).toContain('not available yet');
+    await page.locator('table.incident-list').waitFor();
+    await expect.poll(() => page.locator('.incidents .count').first().textContent()).toMatch(/\d+ incidents/);
     await shot('incidents');
     await page.keyboard.press('g');
     await page.keyboard.press('s');
-    await expect.poll(() => page.locator('.empty h2').first().textContent()).toContain('Service map');
+    // One trace ten minutes ago: the default hour shows its services.
+    await page.locator('svg.map g.node[data-service="checkout"]').waitFor();
+    await page.goto(`${vigil.url}/#/map?from=now-5m`);
+    await expect.poll(() => page.locator('.empty h2').first().textContent()).toContain('No traced calls');
     await shot('map');
+    await page.keyboard.press('g');
+    await page.keyboard.press('d');
+    await expect.poll(() => page.locator('.empty h2').first().textContent()).toContain('No drills yet');
   });
 
   it('toggles the theme from the keyboard and the button, and shows the key help', async () => {

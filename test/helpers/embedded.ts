@@ -28,7 +28,8 @@ export async function startTestVigil(overrides: Partial<Record<ConfigKey, unknow
     dataDir,
     async stop() {
       await vigil.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      // Retried: chDB's background threads can still be finishing a part file as the engine closes.
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   });
 }

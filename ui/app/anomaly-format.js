@@ -32,3 +32,18 @@ export function chartWindow(anomaly, range, toMs) {
   if (start >= toMs(range.from) && start <= toMs(range.to)) return { since: range.from, until: range.to };
   return { since: new Date(start - 3 * 3_600_000).toISOString(), until: new Date(Math.max(end, start) + 30 * 60_000).toISOString() };
 }
+
+/**
+ * Signals scored per minute, whose series `GET /api/v1/series/:key/scores` serves. New and
+ * correlated log-pattern anomalies are about a template, not a scored series: they link to
+ * the template's log lines instead of a chart.
+ */
+const SCORED_SIGNALS = new Set(['metric', 'log_rate', 'log_pattern', 'span_rate', 'span_errors', 'span_latency']);
+export function hasScores(seriesKey) {
+  return SCORED_SIGNALS.has(seriesKey.slice(0, seriesKey.indexOf(':')));
+}
+
+/** Explore → Logs params for a pattern anomaly's template (its `name` is the template id). */
+export function patternLogsParams(a) {
+  return { template: a.name, service: a.service };
+}

@@ -12,6 +12,10 @@ export async function getJson(path, params = {}, { signal } = {}) {
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') query.set(k, String(v));
   const text = query.toString();
   const res = await fetch(`${path}${text ? `?${text}` : ''}`, { signal, headers: { accept: 'application/json' } });
+  return readJson(res);
+}
+
+async function readJson(res) {
   if (!res.ok) {
     let body = {};
     try {
@@ -35,7 +39,19 @@ export const api = {
   patterns: (range, filters = {}, opts) => getJson('/api/v1/patterns', { ...rangeParams(range), ...filters }, opts),
   trace: (traceId, opts) => getJson(`/api/v1/traces/${encodeURIComponent(traceId)}`, {}, opts),
   metricSeries: (range, filters, opts) => getJson('/api/v1/metrics/series', { ...rangeParams(range), ...filters }, opts),
+  incidents: (filters = {}, opts) => getJson('/api/v1/incidents', filters, opts),
+  incident: (id, opts) => getJson(`/api/v1/incidents/${encodeURIComponent(id)}`, {}, opts),
+  /** `action`: 'ack' or 'resolve'. */
+  incidentAction: (id, action) => postJson(`/api/v1/incidents/${encodeURIComponent(id)}/${action}`, {}),
+  serviceMap: (range, opts) => getJson('/api/v1/service-map', rangeParams(range), opts),
+  drills: (filters = {}, opts) => getJson('/api/v1/drills', filters, opts),
+  drill: (id, opts) => getJson(`/api/v1/drills/${encodeURIComponent(id)}`, {}, opts),
 };
+
+export async function postJson(path, body) {
+  const res = await fetch(path, { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return readJson(res);
+}
 
 /** Whether an error is a fetch we aborted ourselves (a newer request superseded it). */
 export function isAbort(err) {

@@ -4,7 +4,7 @@ import uPlot from '/ui/vendor/uplot.esm.js';
 export function themeColors() {
   const css = getComputedStyle(document.documentElement);
   const v = (name) => css.getPropertyValue(name).trim();
-  return { text: v('--muted'), grid: v('--grid'), accent: v('--accent'), band: v('--band'), expected: v('--expected'), mark: v('--mark'), shade: v('--shade'), warn: v('--warn') };
+  return { text: v('--muted'), grid: v('--grid'), accent: v('--accent'), band: v('--band'), expected: v('--expected'), mark: v('--mark'), shade: v('--shade'), warn: v('--warn'), fault: v('--fault-shade') };
 }
 
 export const PALETTE = ['#5794f2', '#73bf69', '#b877d9', '#ff9830', '#37bdbd', '#f2cc0c', '#e0483e', '#8ab8ff', '#96d98d', '#ca95e5'];
@@ -77,13 +77,33 @@ function anomalyMarkers(windows, c) {
   };
 }
 
+/** Shades injected-fault windows (chaos drills) under everything else; `windows()` as above. */
+function faultShading(windows, c) {
+  return {
+    hooks: {
+      drawAxes: [(u) => {
+        const { ctx, bbox } = u;
+        ctx.save();
+        ctx.fillStyle = c.fault;
+        for (const [s, e] of windows()) {
+          const x0 = Math.max(bbox.left, u.valToPos(s, 'x', true));
+          const x1 = Math.min(bbox.left + bbox.width, u.valToPos(e, 'x', true));
+          if (x1 > x0) ctx.fillRect(x0, bbox.top, x1 - x0, bbox.height);
+        }
+        ctx.restore();
+      }],
+    },
+  };
+}
+
 /**
- * A scored series: actual value, expected value, the expected band (lower..upper)
- * and anomaly markers. Returns { setData, destroy, uplot }.
+ * A scored series: actual value, expected value, the expected band (lower..upper),
+ * anomaly markers and, for drills, fault windows. Returns { setData, destroy, uplot }.
  */
 export function bandChart(el, { height, legend = false, onZoom, syncKey } = {}) {
   const c = themeColors();
   let windows = [];
+  let faults = [];
   const u = new uPlot({
     width: Math.max(100, el.clientWidth),
     height,
@@ -99,15 +119,16 @@ export function bandChart(el, { height, legend = false, onZoom, syncKey } = {}) 
       { label: 'upper', stroke: c.band, width: 0.5, points: { show: false } },
     ],
     bands: [{ series: [4, 3], fill: c.band }],
-    plugins: [anomalyMarkers(() => windows, c)],
+    plugins: [faultShading(() => faults, c), anomalyMarkers(() => windows, c)],
     hooks: onZoom ? { setScale: [(self, key) => key === 'x' && onZoom(self.scales.x.min, self.scales.x.max)] } : {},
   }, [[], [], [], [], []], el);
   const stop = autoWidth(u, el);
   return {
     uplot: u,
-    /** `anomalyWindows`: [[startMs, endMs], …]. */
-    setData(data, anomalyWindows = []) {
+    /** `anomalyWindows`, `faultWindows`: [[startMs, endMs], …]. */
+    setData(data, anomalyWindows = [], faultWindows = []) {
       windows = anomalyWindows.map(([s, e]) => [s / 1000, e / 1000]);
+      faults = faultWindows.map(([s, e]) => [s / 1000, e / 1000]);
       u.setData(data);
     },
     destroy() {

@@ -10,6 +10,7 @@ const GO = {
   m: ['explore', 'metrics'],
   i: ['incidents', ''],
   s: ['map', ''],
+  d: ['drills', ''],
 };
 
 export function installKeys({ toggleHelp, closeAll, openRange }) {

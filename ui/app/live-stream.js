@@ -6,6 +6,7 @@
  * (a hidden tab, where frames stop, cannot build a backlog).
  */
 const listeners = new Set();
+const incidentListeners = new Set();
 const statusListeners = new Set();
 let pending = new Map();
 let frameRequested = false;
@@ -20,8 +21,25 @@ export function subscribe(onBatch) {
   open();
   return () => {
     listeners.delete(onBatch);
-    if (listeners.size === 0) close();
+    closeWhenUnused();
   };
+}
+
+/**
+ * Incident transitions (`event: incident`: the incident plus `transition`), handed over
+ * as they come: there are a handful per incident, not a flood.
+ */
+export function subscribeIncidents(onIncident) {
+  incidentListeners.add(onIncident);
+  open();
+  return () => {
+    incidentListeners.delete(onIncident);
+    closeWhenUnused();
+  };
+}
+
+function closeWhenUnused() {
+  if (listeners.size === 0 && incidentListeners.size === 0) close();
 }
 
 export function onStatus(listener) {
@@ -69,6 +87,15 @@ function open() {
     } catch {
       // a malformed frame is dropped; the stream goes on
     }
+  });
+  source.addEventListener('incident', (e) => {
+    let incident;
+    try {
+      incident = JSON.parse(e.data);
+    } catch {
+      return; // a malformed frame is dropped; the stream goes on
+    }
+    for (const l of incidentListeners) l(incident);
   });
 }
 

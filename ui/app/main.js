@@ -5,14 +5,16 @@ import { currentRoute } from './router.js';
 import { applyStoredTheme, toggleTheme } from './theme.js';
 import { explorePage } from './pages/explore.js';
 import { livePage } from './pages/live.js';
-import { incidentsPage, serviceMapPage } from './pages/placeholders.js';
 import { capacityPage } from './pages/capacity.js';
 import { changeRiskPage } from './pages/change-risk.js';
 import { costPage } from './pages/cost.js';
 import { doraPage } from './pages/dora.js';
+import { drillsPage } from './pages/drills.js';
+import { incidentsPage } from './pages/incidents.js';
+import { serviceMapPage } from './pages/service-map.js';
 
 /** Boot: theme, top bar, keyboard, and the page the URL names. */
-const PAGES = { live: livePage, explore: explorePage, incidents: incidentsPage, map: serviceMapPage, 'change-risk': changeRiskPage, dora: doraPage, capacity: capacityPage, cost: costPage };
+const PAGES = { live: livePage, explore: explorePage, incidents: incidentsPage, map: serviceMapPage, drills: drillsPage, 'change-risk': changeRiskPage, dora: doraPage, capacity: capacityPage, cost: costPage };
 
 applyStoredTheme();
 const root = document.getElementById('page');

@@ -1,5 +1,5 @@
 import { api, isAbort } from '../api.js';
-import { chartWindow, isOpen, scoreBadge, scoreClass, seriesLabel, valueSummary } from '../anomaly-format.js';
+import { chartWindow, hasScores, isOpen, scoreBadge, scoreClass, seriesLabel, valueSummary } from '../anomaly-format.js';
 import { bandChart, scoresToData } from '../charts.js';
 import { debounce, h } from '../dom.js';
 import { sendDataHelp } from '../empty-state.js';
@@ -202,6 +202,11 @@ export function livePage(root, initialRoute) {
 
   async function fetchCard(card) {
     card.dirty = false;
+    if (!hasScores(card.anomaly.seriesKey)) {
+      card.chart ??= { setData() {}, destroy() {} };
+      card.plot.replaceChildren(h('div', { class: 'empty-inline', text: 'A log pattern anomaly: no scored series to chart. Click for the anomaly, or find its lines in Explore → Logs.' }));
+      return;
+    }
     card.inFlight = true;
     card.lastFetchMs = Date.now();
     try {
