@@ -7,6 +7,8 @@ import { routeHref, sharedParams } from '../router.js';
 import { fmtDuration, fmtWhen, toMs } from '../time.js';
 
 const MAX_ANOMALY_CHARTS = 8;
+/** Besides stream events, an unresolved incident is refetched this often (a reconnecting stream can miss one). */
+const REFRESH_MS = 15_000;
 
 /**
  * One incident: what and since when, ack / resolve, the ranked suspects with their evidence,
@@ -155,6 +157,9 @@ export function incidentDetail(host, id) {
     reload();
   };
   window.addEventListener('vigil:theme', onTheme);
+  const timer = setInterval(() => {
+    if (incident && incident.status !== 'resolved' && !document.hidden) void load();
+  }, REFRESH_MS);
   void load();
 
   return {
@@ -167,6 +172,7 @@ export function incidentDetail(host, id) {
       reload();
     },
     destroy() {
+      clearInterval(timer);
       window.removeEventListener('vigil:theme', onTheme);
       for (const c of charts) c.destroy();
     },
