@@ -32,6 +32,8 @@ import { sandboxLimits, sqlRoutes } from './sql/index.js';
 import { DatasetExporter, exportLimits } from './datasets.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { IForestScoring, iforestScoringOptions } from './iforest-scoring.js';
+import { iforestTrainOptions } from './iforest-training.js';
+import { modelRoutes } from './routes/models.js';
 
 export interface Vigil {
   app: FastifyInstance;
@@ -146,6 +148,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
     await app.register(async (scope) => sqlRoutes(scope, { sandbox }));
     await app.register(async (scope) => datasetRoutes(scope, { exporter: new DatasetExporter(store, exportLimits(config)) }));
+    await app.register(async (scope) => modelRoutes(scope, { store, defaults: { name: config['offline.iforest.model'], train: iforestTrainOptions(config) } }));
     await access.registerRoutes();
     await app.register(async (scope) => (await import('./routes/ui.js')).uiRoutes(scope)); // the web UI at / and /ui/*
 

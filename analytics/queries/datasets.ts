@@ -297,3 +297,21 @@ export async function incidentWindows(store: Store, range: MsRange): Promise<Inc
   );
   return rows.map((r) => ({ id: r.id, services: r.services, startMs: Number(r.s), resolvedMs: Number(r.r) }));
 }
+
+export interface DetectorModelSummary extends Omit<DetectorModelRecord, 'model'> {
+  /** Services the model has a forest for. */
+  services: string[];
+}
+
+/** Every stored model version (without its body), newest first. */
+export async function listDetectorModels(store: Store, limit = 100): Promise<DetectorModelSummary[]> {
+  const rows = await store.query<Record<string, unknown>>(
+    `SELECT ${MODEL_COLUMNS}, if(Kind = 'iforest', JSONExtractKeys(Model, 'services'), []) AS services
+    FROM detector_models ORDER BY CreatedAt DESC LIMIT {limit:UInt32}`,
+    { limit },
+  );
+  return rows.map((r) => {
+    const { model: _body, ...summary } = modelOf(r);
+    return { ...summary, services: r.services as string[] };
+  });
+}

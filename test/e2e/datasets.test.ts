@@ -5,7 +5,6 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queries } from '../../analytics/index.js';
 import { main } from '../../api/cli/main.js';
-import { trainAndStoreIForest } from '../../api/iforest-training.js';
 import { eventually, getJson, startTestVigil, type TestVigil } from '../helpers/embedded.js';
 import { ShopTraces, type ShopMinute } from '../helpers/shop-traces.js';
 
@@ -141,15 +140,17 @@ describe('datasets over HTTP', () => {
 
 describe('isolation forest', () => {
   it('trained on the feature dataset, scores a payments outage live as iforest anomalies', async () => {
-    const trained = await trainAndStoreIForest(vigil!.store, {
-      name: 'default',
-      dataset: 'dataset_service_features_1m',
-      features: ['Calls', 'ErrorRatio', 'P95Ms', 'LogErrorRatio', 'CpuUtilization', 'MemoryBytes'],
-      sinceMs: BASE_MS,
-      untilMs: BASE_MS + HISTORY * MINUTE,
-      options: { trees: 50, sampleSize: 256, minSamples: 30, contamination: 0.005 },
-    });
-    expect(Object.keys(trained.services).sort()).toEqual(['catalog', 'checkout', 'frontend', 'inventory', 'payments', 'shipping']);
+    // Trained inside the running Vigil (POST /api/v1/models/iforest), as vigil train iforest --vigil does.
+    const train = await cli(['train', 'iforest', '--vigil', vigil!.url, '--trees', '50', '--since', String(BASE_MS), '--until', String(BASE_MS + HISTORY * MINUTE)]);
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stdout).toMatch(/model default: 6 services, 900 rows, features Calls,ErrorRatio,P95Ms,LogErrorRatio,CpuUtilization,MemoryBytes/);
+    const { models } = await getJson<{ models: Array<{ name: string; kind: string; services: string[]; trainedUntil: string }> }>(`${vigil!.url}/api/v1/models`);
+    expect(models).toHaveLength(1);
+    expect(models[0]).toMatchObject({ name: 'default', kind: 'iforest', trainedUntil: new Date(BASE_MS + HISTORY * MINUTE).toISOString() });
+    expect(models[0].services.sort()).toEqual(['catalog', 'checkout', 'frontend', 'inventory', 'payments', 'shipping']);
+    const unknownFeature = await fetch(`${vigil!.url}/api/v1/models/iforest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ features: ['Nope'] }) });
+    expect(unknownFeature.status).toBe(400);
+    expect(await unknownFeature.json()).toMatchObject({ code: 'API_BAD_REQUEST', message: expect.stringContaining('Nope not numeric columns') });
     await postMinutes(FAULT.from, FAULT.to, 0.8);
     await postMinutes(FAULT.to, END);
     const found = await eventually(async () => {
