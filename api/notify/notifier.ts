@@ -191,6 +191,13 @@ export async function createNotifier(deps: NotifierDeps): Promise<Notifier> {
     for (const r of logged) raise(keyOf(r.incidentId, r.channel), r.version);
     for (const [key, entry] of chains) raise(key, entry.version);
 
+    // Silences (`/vigil silence <service> <duration>` in ChatOps) hold back new pages, not resolves.
+    const silenced = new Map<string, { endsMs: number; createdBy: string }>();
+    if (messages.some((m) => ACTION[m.transition] === 'trigger')) {
+      for (const s of await queries.activeSilences(store, receivedAtMs)) silenced.set(s.service, { endsMs: s.endsMs, createdBy: s.createdBy });
+    }
+    const silenceOf = (message: IncidentMessage) => message.incident.services.map((svc) => [svc, silenced.get(svc)] as const).find(([, s]) => s);
+
     const rows: NotificationRecord[] = [];
     const jobs: Array<{ job: DeliveryJob; record: NotificationRecord }> = [];
     const ordered = [...messages].sort((a, b) => a.incident.id.localeCompare(b.incident.id) || a.incident.version - b.incident.version);
@@ -207,6 +214,10 @@ export async function createNotifier(deps: NotifierDeps): Promise<Notifier> {
         const newer = highest.get(key) ?? 0;
         if (newer > message.incident.version) rows.push({ ...base, status: 'skipped', error: `superseded: version ${newer} was already handled` });
         else if (mode === 'skip') rows.push({ ...base, status: 'skipped', error: `a ${channel.type} channel has no ${action}` });
+        else if (action === 'trigger' && silenceOf(message)) {
+          const [svc, silence] = silenceOf(message)!;
+          rows.push({ ...base, status: 'skipped', error: `silenced: ${svc} until ${new Date(silence!.endsMs).toISOString()} (by ${silence!.createdBy})` });
+        }
         else {
           const record = { ...base, message: JSON.stringify(message) };
           rows.push(record);

@@ -169,6 +169,21 @@ describe('notifier', () => {
     expect(log.find((d) => d.version === 3)).toMatchObject({ status: 'skipped', error: 'superseded: version 4 was already handled' });
   });
 
+  it('holds back new pages for a silenced service, but still sends the resolve', async () => {
+    const { queries } = await import('../../analytics/index.js');
+    const now = Date.now();
+    await queries.insertSilence(vigil.store, { id: 'sil-1', service: 'billing', startsMs: now - 1000, endsMs: now + 3_600_000, createdBy: 'slack:alice', reason: 'maintenance', source: 'chatops' });
+    const n = await notifier([{ name: 'quiet', type: 'webhook', url: `${rx.url}/quiet`, secret: '${HOOK_SECRET}' }]);
+    await n.handle([transition('inc-silenced', 'opened', 1, { services: ['checkout', 'billing'] })]);
+    await n.idle();
+    expect(rx.at('/quiet')).toHaveLength(0);
+    const [skipped] = await n.deliveries({ incidentId: 'inc-silenced' });
+    expect(skipped).toMatchObject({ status: 'skipped', error: expect.stringMatching(/^silenced: billing until .* \(by slack:alice\)$/) });
+    await n.handle([transition('inc-silenced', 'resolved', 2, { services: ['checkout', 'billing'] })]);
+    await n.idle();
+    expect(rx.at('/quiet')).toHaveLength(1);
+  });
+
   it('resumes a delivery left pending by a stopped notifier, once', async () => {
     let up = false;
     rx.on('/resume', (_req, res) => res.writeHead(up ? 202 : 503).end());
