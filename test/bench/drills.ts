@@ -9,7 +9,7 @@
  * times over, so a run at speed > 1 over-states detection and paging times: its medians
  * are upper bounds of what a real-time run (speed 1, the default) measures.
  *
- * Usage: npm run bench:drills [-- --speed 10] [--drills a,b] [--recovery 15m]
+ * Usage: npm run bench:drills [-- --speed 10] [--drills a,b] [--recovery 15m] [--verbose]
  */
 import { createServer } from 'node:http';
 import { drillLibrary } from '../../chaos/drills/index.js';
@@ -22,6 +22,7 @@ const arg = (name: string, fallback: string) => {
 const speed = Number(arg('speed', '10'));
 const only = arg('drills', '').split(',').filter(Boolean);
 const recovery = arg('recovery', '');
+const verbose = process.argv.includes('--verbose');
 
 const pages: Array<{ id: string; body: any }> = [];
 const receiver = createServer((req, res) => {
@@ -78,6 +79,15 @@ for (const d of drills) {
     `${d.name.padEnd(28)} ${done.status.padEnd(8)} ${(f.detected ? 'yes' : 'no').padEnd(4)} ${n(f.timeToDetectSeconds).padStart(5)}  ${n(f.timeToPageSeconds).padStart(6)}  ${String(f.rootCauseRank ?? '—').padStart(3)}  ${String(f.topSuspect ?? '—').slice(0, 22).padEnd(22)} ${String(s.falseAlarms.length).padStart(5)} ${String(s.dataLoss?.lost ?? 0).padStart(5)}  ${((Date.now() - started) / 1000).toFixed(0).padStart(6)}`,
   );
   for (const a of s.falseAlarms) console.log(`${''.padEnd(30)}false alarm: ${a.seriesKey}`);
+  if (verbose) {
+    // What happened after the fault started, in event-time seconds: the first anomalies and incident transitions.
+    const rec = done.report.recording;
+    const start = rec.faults[0].wallStartMs;
+    const at = (wallMs: number) => `${(((wallMs - start) * rec.speed) / 1000).toFixed(1).padStart(7)} s`;
+    for (const a of rec.anomalies.filter((x: any) => x.wallMs >= start).slice(0, 8)) console.log(`${''.padEnd(30)}${at(a.wallMs)} anomaly ${a.seriesKey} score ${a.peakScore.toFixed(2)}`);
+    for (const i of rec.incidents.filter((x: any) => x.wallMs >= start).slice(0, 4)) console.log(`${''.padEnd(30)}${at(i.wallMs)} incident ${i.transition} ${i.services.join(',')} top ${i.suspects[0]?.name ?? '—'}`);
+    for (const p of rec.notifications.filter((x: any) => x.deliveredWallMs >= start).slice(0, 3)) console.log(`${''.padEnd(30)}${at(p.deliveredWallMs)} page ${p.transition} ${p.channel}`);
+  }
 }
 const ids = pages.map((p) => p.id);
 const duplicates = ids.length - new Set(ids).size;
