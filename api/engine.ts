@@ -143,8 +143,17 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
       const batch = decodeCloudEvents(Buffer.from(JSON.stringify(event)), { 'content-type': 'application/cloudevents+json' }, limits, BigInt(Date.now()) * 1_000_000n);
       await pipeline.submit('events', batch);
     };
+    let url = '';
+    const drills = new DrillService({
+      store,
+      logger,
+      ingestUrl: () => url,
+      watchAnomalies: (listener) => detection.watch({ anomaly: (m) => listener(seenAnomaly(m)) }),
+      watchIncidents: (listener) => detection.watch({ incident: (m) => listener(seenIncident(m)) }),
+      inChangeWindow: changeWindow(config),
+    });
     const chatops = chatOpsSettings(config);
-    await app.register(async (scope) => chatOpsRoutes(scope, { store, runtime: detection.incidentRuntime, riskSettings: changeRiskSettings(config), settings: chatops, recordEvent }));
+    await app.register(async (scope) => chatOpsRoutes(scope, { store, runtime: detection.incidentRuntime, riskSettings: changeRiskSettings(config), settings: chatops, recordEvent, drills }));
     await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
     await app.register(async (scope) => sqlRoutes(scope, { sandbox }));
     await app.register(async (scope) => datasetRoutes(scope, { exporter: new DatasetExporter(store, exportLimits(config)) }));
@@ -156,15 +165,6 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     const notifierSubscription = notifier
       ? await detection.incidents.subscribe({ topic: INCIDENT_TOPIC, groupId: 'notifier', required: false, onBatch: (messages) => notifier.handle(messages.map((m) => m.value)) })
       : undefined;
-    let url = '';
-    const drills = new DrillService({
-      store,
-      logger,
-      ingestUrl: () => url,
-      watchAnomalies: (listener) => detection.watch({ anomaly: (m) => listener(seenAnomaly(m)) }),
-      watchIncidents: (listener) => detection.watch({ incident: (m) => listener(seenIncident(m)) }),
-      inChangeWindow: changeWindow(config),
-    });
     await app.register(async (scope) => drillRoutes(scope, { drills, store }));
 
     const address = await app.listen({ host: config['server.host'], port: config['server.port'] });

@@ -25,6 +25,10 @@ export interface ChatOpsActions {
   ack(id: string, by: string): Promise<IncidentSummary>;
   risk(service: string, type: string): Promise<{ score: number; level: string; factors: Array<{ name: string; points: number; evidence: string }> }>;
   silence(service: string, durationMs: number, by: string, reason: string): Promise<{ id: string; endsMs: number }>;
+  /** Starts a library drill (synthetic) or requests one; absent when drills are not wired. */
+  drillRun?(library: string, by: string): Promise<{ id: string; name: string; status: string }>;
+  /** Approves a real-target drill as `by` (refused for its requester or outside the change window). */
+  drillApprove?(id: string, by: string): Promise<{ id: string; name: string; status: string }>;
 }
 
 export interface CommandOutcome {
@@ -42,6 +46,7 @@ const USAGE = [
   '`/vigil ack <incident id>` — acknowledge an incident',
   '`/vigil risk <service> <change type>` — risk of a change now (deploy, config, feature-flag, …)',
   '`/vigil silence <service> <duration> [reason]` — hold back pages for a service (30m, 2h, 1d; at most 7d)',
+  '`/vigil drill run <library drill>` — run a chaos drill; `/vigil drill approve <drill id>` — approve someone else\'s real-target drill',
 ].join('\n');
 
 /**
@@ -92,6 +97,19 @@ export async function runCommand(cmd: SlashCommand, actions: ChatOpsActions, opt
         const silence = await actions.silence(service, durationMs, by, reason.join(' '));
         const until = new Date(silence.endsMs).toISOString();
         return { status: 'succeeded', operation, service, reply: message('in_channel', `${service} silenced until ${until} by ${cmd.userName}`, [`Pages for *${esc(service)}* are silenced until ${until} (by ${esc(cmd.userName)}${reason.length ? `: ${esc(reason.join(' '))}` : ''}).`], `silence ${silence.id}`) };
+      }
+      case 'drill': {
+        const [sub, arg] = args;
+        if (!mayAct) return fail(`${by} may not run or approve drills from chat (chatops.actionUsers).`);
+        if (sub === 'run' && arg && actions.drillRun) {
+          const d = await actions.drillRun(arg, by);
+          return { status: 'succeeded', operation: 'drill run', reply: message('in_channel', `Drill ${d.name} ${d.status} (${d.id}) by ${cmd.userName}`, [`Drill *${esc(d.name)}* is *${esc(d.status)}* (\`${esc(d.id)}\`), requested by ${esc(cmd.userName)}.`]) };
+        }
+        if (sub === 'approve' && arg && actions.drillApprove) {
+          const d = await actions.drillApprove(arg, by);
+          return { status: 'succeeded', operation: 'drill approve', reply: message('in_channel', `Drill ${d.name} approved by ${cmd.userName}: ${d.status}`, [`Drill *${esc(d.name)}* (\`${esc(d.id)}\`) approved by ${esc(cmd.userName)}: *${esc(d.status)}*.`]) };
+        }
+        return fail('Usage: `/vigil drill run <library drill>` or `/vigil drill approve <drill id>`');
       }
       default:
         return fail(`Unknown command "${operation}".\n${USAGE}`);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { queries, type Store } from '../../analytics/index.js';
 import { operationEvent, runCommand, verifySlackRequest, type ChatOpsActions, type ChatOpsSettings, type IncidentSummary, type SlashCommand } from '../chatops/index.js';
+import { DrillService } from '../drills.js';
 import { VigilError } from '../errors.js';
 import type { IncidentRuntime } from '../incidents.js';
 import { assessChange } from '../xops/change-risk.js';
@@ -17,6 +18,8 @@ export interface ChatOpsDeps {
   settings: ChatOpsSettings;
   /** Records a CloudEvent through the ingest path; resolves once it is committed. */
   recordEvent(event: object): Promise<void>;
+  /** Chaos drills (`/vigil drill run|approve`); absent: those commands answer with usage. */
+  drills?: DrillService;
 }
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
@@ -84,6 +87,12 @@ function chatActions(deps: ChatOpsDeps): ChatOpsActions {
       return summary(await runtime.ack(id, by));
     },
     risk: (service, type) => assessChange(store, { service, type, atMs: Date.now() }, deps.riskSettings),
+    ...(deps.drills
+      ? {
+          drillRun: async (library: string, by: string) => deps.drills!.request(DrillService.specOf({ library }), by),
+          drillApprove: async (id: string, by: string) => deps.drills!.approve(id, by),
+        }
+      : {}),
     async silence(service, durationMs, by, reason) {
       const now = Date.now();
       const id = randomUUID();

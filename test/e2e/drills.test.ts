@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slackSignature } from '../../api/chatops/index.js';
 import { startTestVigil, type TestVigil } from '../helpers/embedded.js';
+
+const SLACK_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 
 /**
  * Drill mechanics through the API on a real embedded Vigil: approvals for real targets,
@@ -9,7 +12,7 @@ import { startTestVigil, type TestVigil } from '../helpers/embedded.js';
 let vigil: TestVigil;
 beforeAll(async () => {
   // No change window ever: Mon 00:00-00:01 is never "now" for long, and the test below pins its own.
-  vigil = await startTestVigil({ 'drills.changeWindow': 'always' });
+  vigil = await startTestVigil({ 'drills.changeWindow': 'always', 'chatops.slackSigningSecret': SLACK_SECRET });
 });
 afterAll(async () => {
   await vigil?.stop();
@@ -53,6 +56,26 @@ describe('drills', () => {
     const done = await finished(asked.body.id);
     expect(done.report.faults).toHaveLength(1);
     expect(done.approvedBy).toBe('bob');
+  });
+
+  it('a real-target drill can be approved from chat (ChatOps), by someone other than the requester', async () => {
+    const spec = { name: 'real-via-chat', target: { kind: 'real', services: ['cart-real'], warmup: '1m', speed: 30 }, faults: [{ type: 'latency', service: 'cart-real', at: '5s', duration: '10s' }], recovery: '5s' };
+    const asked = await post('/api/v1/drills', { spec, by: 'slack:ana' });
+    const chat = async (text: string, user: string) => {
+      const body = new URLSearchParams({ command: '/vigil', text, user_id: `U-${user}`, user_name: user, team_id: 'T1', channel_name: 'ops' }).toString();
+      const ts = String(Math.floor(Date.now() / 1000));
+      const res = await fetch(`${vigil.url}/api/v1/chatops/command`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': slackSignature(SLACK_SECRET, ts, Buffer.from(body)) },
+        body,
+      });
+      return (await res.json()) as any;
+    };
+    expect((await chat(`drill approve ${asked.body.id}`, 'ana')).text).toMatch(/failed: a drill must be approved by someone other/);
+    const approved = await chat(`drill approve ${asked.body.id}`, 'ben');
+    expect(approved.text).toMatch(/^Drill real-via-chat approved by ben: running$/);
+    const done = await finished(asked.body.id);
+    expect(done).toMatchObject({ requestedBy: 'slack:ana', approvedBy: 'slack:ben' });
   });
 
   it('aborts when the steady state breaks outside the blast radius, ending the fault early', async () => {
