@@ -13,6 +13,8 @@ const MAX_CHARTS = 12;
 /** A chart refetches its series at most this often, however fast its anomaly updates. */
 const CHART_REFRESH_MS = 5_000;
 const SERVICES_REFRESH_MS = 30_000;
+/** Least time between two redraws of the service tiles and chart cards while the stream is busy. */
+const SUMMARY_REDRAW_MS = 250;
 
 /**
  * Live: service health, the anomalies open now as charts, and the live anomaly feed.
@@ -127,14 +129,24 @@ export function livePage(root, initialRoute) {
         tiles.set(name, tile);
       }
       const s = services.get(name);
-      tile.el.className = `tile ${hh.open > 0 ? (hh.peak >= 0.8 ? 'crit' : 'warn') : ''}${serviceFilter() === name ? ' selected' : ''}`;
-      tile.el.setAttribute('href', routeHref('live', '', { ...sharedParams(route), service: serviceFilter() === name ? undefined : name, q: route.params.get('q') ?? undefined }));
-      tile.el.title = `${name}: ${hh.open} open anomalies${hh.open ? `, peak score ${hh.peak.toFixed(2)}` : ''}; ${hh.total} in range. Click to filter.`;
+      const className = `tile ${hh.open > 0 ? (hh.peak >= 0.8 ? 'crit' : 'warn') : ''}${serviceFilter() === name ? ' selected' : ''}`;
+      const href = routeHref('live', '', { ...sharedParams(route), service: serviceFilter() === name ? undefined : name, q: route.params.get('q') ?? undefined });
+      const openText = hh.open ? `${hh.open} open · peak ${hh.peak.toFixed(2)}` : 'healthy';
       const counts = s ? `${fmtNumber(s.logs)} logs · ${fmtNumber(s.spans)} spans · ${fmtNumber(s.metricPoints)} pts` : 'seen in anomalies';
-      tile.meta.replaceChildren(h('span', { class: 'open', text: hh.open ? `${hh.open} open · peak ${hh.peak.toFixed(2)}` : 'healthy' }), ` · ${counts}`);
+      // Only tiles whose state changed touch the DOM: a stream batch usually moves a few of hundreds.
+      const signature = `${className}|${href}|${openText}|${counts}|${hh.total}`;
+      if (tile.signature !== signature) {
+        tile.signature = signature;
+        tile.el.className = className;
+        tile.el.setAttribute('href', href);
+        tile.el.title = `${name}: ${hh.open} open anomalies${hh.open ? `, peak score ${hh.peak.toFixed(2)}` : ''}; ${hh.total} in range. Click to filter.`;
+        tile.meta.replaceChildren(h('span', { class: 'open', text: openText }), ` · ${counts}`);
+      }
       ordered.push(tile.el);
     }
-    tilesEl.replaceChildren(...(ordered.length ? ordered : [h('div', { class: 'muted', text: services.size ? 'No service matches the filter.' : 'No services in this range yet.' })]));
+    const children = tilesEl.children;
+    const sameOrder = ordered.length > 0 && ordered.length === children.length && ordered.every((el, i) => children[i] === el);
+    if (!sameOrder) tilesEl.replaceChildren(...(ordered.length ? ordered : [h('div', { class: 'muted', text: services.size ? 'No service matches the filter.' : 'No services in this range yet.' })]));
     summaryEl.textContent = `${health.size} services · ${openTotal} open anomalies`;
     const nothing = services.size === 0 && anomalies.size === 0;
     help.hidden = !nothing;
@@ -168,9 +180,14 @@ export function livePage(root, initialRoute) {
       const sorted = [...anomalies.values()].filter(visible).sort((x, y) => Date.parse(y.updatedAt) - Date.parse(x.updatedAt)).slice(0, MAX_FEED_ROWS);
       feedList.replaceChildren(...sorted.map(feedRow));
     } else {
-      // Newest on top: the batch is in arrival order, so prepend from oldest to newest.
+      // Newest on top: the batch is in arrival order, so take it from the newest, and only as
+      // many rows as the list keeps (a burst never builds rows that are dropped at once).
       const fragment = document.createDocumentFragment();
-      for (let i = batch.length - 1; i >= 0; i--) if (visible(batch[i])) fragment.append(feedRow(batch[i]));
+      for (let i = batch.length - 1, n = 0; i >= 0 && n < MAX_FEED_ROWS; i--) {
+        if (!visible(batch[i])) continue;
+        fragment.append(feedRow(batch[i]));
+        n++;
+      }
       feedList.prepend(fragment);
       while (feedList.childElementCount > MAX_FEED_ROWS) {
         const last = feedList.lastElementChild;
@@ -249,6 +266,9 @@ export function livePage(root, initialRoute) {
     }
     for (const card of cards.values()) {
       const a = card.anomaly;
+      const signature = `${a.peakScore}|${valueSummary(a)}`;
+      if (card.signature === signature) continue;
+      card.signature = signature;
       card.title.replaceChildren(scoreBadge(a.peakScore), h('span', { class: 'svc', text: a.service }), h('span', { class: 'series', text: seriesLabel(a), title: a.seriesKey }));
       card.el.title = valueSummary(a);
     }
@@ -289,6 +309,17 @@ export function livePage(root, initialRoute) {
     renderDetail();
   }
 
+  // The feed follows every frame's batch; tiles and chart cards summarise all anomalies and
+  // are redrawn at most every SUMMARY_REDRAW_MS, so a burst costs a few full redraws a second.
+  let summaryDue = 0;
+  let summaryTimer;
+  const renderSummary = () => {
+    summaryTimer = undefined;
+    summaryDue = performance.now() + SUMMARY_REDRAW_MS;
+    renderTiles();
+    renderCharts();
+    tickCharts();
+  };
   const unsubscribe = subscribe((batch) => {
     let newService = false;
     for (const e of batch) {
@@ -298,10 +329,10 @@ export function livePage(root, initialRoute) {
       if (card) card.dirty = true;
       if (detail?.key === e.seriesKey) detail.markDirty();
     }
-    renderTiles();
     renderFeed(batch);
-    renderCharts();
-    tickCharts();
+    const wait = summaryDue - performance.now();
+    if (wait <= 0) renderSummary();
+    else summaryTimer ??= setTimeout(renderSummary, wait);
     if (newService) void refreshServices();
   });
   const chartTimer = setInterval(tickCharts, 1000);
@@ -336,6 +367,7 @@ export function livePage(root, initialRoute) {
     unmount() {
       loadAbort?.abort();
       unsubscribe();
+      clearTimeout(summaryTimer);
       clearInterval(chartTimer);
       clearInterval(servicesTimer);
       window.removeEventListener('vigil:theme', onTheme);
