@@ -32,6 +32,9 @@ export function familyOf(a: Pick<AnomalyInput, 'signal' | 'name' | 'stat' | 'att
       return 'traffic';
     case 'metric':
       return a.stat === 'p95' || a.stat === 'mean' || /duration|latency/i.test(a.name) ? 'latency' : 'saturation';
+    case 'service_features':
+      // The isolation forest judges a service's whole minute (RED, log errors, resources) at once.
+      return 'saturation';
     default:
       return isErrorLog(a) ? 'errors' : 'logs';
   }
@@ -53,6 +56,7 @@ export function signalWeight(a: Pick<AnomalyInput, 'signal' | 'name' | 'stat' | 
     case 'log_pattern':
       return 0.7;
     case 'span_rate':
+    case 'service_features':
       return 0.6;
     default:
       return 0.5;

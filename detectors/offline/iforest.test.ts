@@ -91,3 +91,13 @@ describe('iforest on the live stream', () => {
     expect(stream.process([minute(9, false)]).scored).toBe(0);
   });
 });
+
+describe('iforest anomalies in incidents', () => {
+  it('are whole-service judgements: saturation family, not errors (no severity attribute to read)', async () => {
+    const { familyOf, signalWeight, canOpen } = await import('../incidents/index.js');
+    const a = { signal: 'service_features', name: 'iforest', stat: 'score', attributes: { model: 'default', ErrorRatio: '0.4' }, peakScore: 0.8, expected: 0.5, actual: 0.8 };
+    expect(familyOf(a)).toBe('saturation');
+    expect(signalWeight(a)).toBe(0.6);
+    expect(canOpen(a, 0.6)).toBe(true);
+  });
+});
