@@ -52,7 +52,13 @@ export async function trainAndStoreIForest(store: Store, request: IForestTrainin
   const rows = await queries.datasetFeatureRows(store, dataset, request.features, request);
   const byService = new Map<string, number[][]>();
   for (const r of rows) (byService.get(r.service) ?? byService.set(r.service, []).get(r.service)!).push(featureVector(r.values));
-  const model = trainIForest(byService, request.features, request.options);
+  // One service at a time, yielding between them: training runs in the server process
+  // (POST /api/v1/models/iforest) and must not hold ingest acknowledgements for long.
+  const model = trainIForest(new Map(), request.features, request.options);
+  for (const [service, vectors] of byService) {
+    Object.assign(model.services, trainIForest(new Map([[service, vectors]]), request.features, request.options).services);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   const services = Object.fromEntries(Object.entries(model.services).map(([s, f]) => [s, f.samples]));
   if (Object.keys(services).length === 0) {
     throw new VigilError('API_BAD_REQUEST', `no service has ${request.options.minSamples} rows of ${dataset.name} between ${new Date(request.sinceMs).toISOString()} and ${new Date(request.untilMs).toISOString()}; widen the range`);
