@@ -93,7 +93,6 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
     );
     const detection = await startDetection(config, { store, bus, logger });
     const iforest = config['detect.enabled'] && config['offline.iforest.enabled'] ? new IForestScoring(store, (m) => detection.publish(m), logger, iforestScoringOptions(config)) : undefined;
-    iforest?.start();
     const templates = config['logs.templates.enabled']
       ? await TemplatePersistence.open(storeTemplateSink(store), logger, { flushIntervalMs: 2_000, snapshotIntervalMs: 60_000 }, {
           maxMinedChars: config['logs.templates.maxMinedChars'],
@@ -175,6 +174,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
         })
       : undefined;
     url = address;
+    iforest?.start();
     drills.scheduleGameDays(config['drills.gameDayIntervalHours'] * 3_600_000, config['drills.gameDayDrills'].split(',').map((n) => n.trim()).filter(Boolean));
     let closing: Promise<void> | undefined;
     return {

@@ -82,6 +82,13 @@ describe('datasets over HTTP', () => {
     }
   });
 
+  it('vigil dataset list prints each dataset, and with --columns its columns', async () => {
+    const run = await cli(['dataset', 'list', '--vigil', vigil!.url, '--columns']);
+    expect(run.code, run.stderr).toBe(0);
+    for (const d of queries.DATASETS) expect(run.stdout).toContain(d.name);
+    expect(run.stdout).toMatch(/\n\s+HoursToFailure\s+Nullable\(Float64\)\s+FirstFailureTime - Time, hours/);
+  });
+
   it('exports CSV chunk by chunk as one file with one header, ordered by time', async () => {
     const res = await fetch(`${vigil!.url}/api/v1/datasets/dataset_spans_red_1m?format=csv&${range(0, HISTORY)}`);
     expect(res.status).toBe(200);
