@@ -159,6 +159,19 @@ describe.skipIf(!chromiumPath)('SRE pages over a real fault, in Chromium', () =>
     await shot('map');
   });
 
+  it('compares the slow and failed spans of payments during the fault with the time before', async () => {
+    await page.goto(`${vigil.url}/#/map?${range}&service=payments`);
+    const link = page.getByRole('link', { name: 'Slow/failed spans' });
+    expect(await link.getAttribute('href')).toContain('compare=payments');
+    const [fault] = drill.report.faults;
+    await page.goto(`${vigil.url}/#/explore/traces?from=${fault.startMs}&to=${fault.endMs}&compare=payments`);
+    const row = page.locator('table.compare tbody tr', { hasText: 'IllegalStateException' }).first();
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.locator('td').first().textContent()).toBe('error.type');
+    expect(await page.locator('.compare-host .note').textContent()).toMatch(/payments: \d+ of \d+ spans in the range selected \(\d+ slow.*\d+ failed\)/);
+    await shot('trace-compare');
+  });
+
   it('filters logs by a pattern of the fault', async () => {
     await page.goto(`${vigil.url}/#/explore/patterns?${range}&service=payments&severity=ERROR`);
     const pattern = page.locator('table.grid tbody tr', { hasText: 'IllegalStateException' }).first();

@@ -43,6 +43,7 @@ export const api = {
   incident: (id, opts) => getJson(`/api/v1/incidents/${encodeURIComponent(id)}`, {}, opts),
   /** `action`: 'ack' or 'resolve'. */
   incidentAction: (id, action) => postJson(`/api/v1/incidents/${encodeURIComponent(id)}/${action}`, {}),
+  traceCompare: (range, filters, opts) => getJson('/api/v1/traces/compare', { ...rangeParams(range), ...filters }, opts),
   serviceMap: (range, opts) => getJson('/api/v1/service-map', rangeParams(range), opts),
   drills: (filters = {}, opts) => getJson('/api/v1/drills', filters, opts),
   drill: (id, opts) => getJson(`/api/v1/drills/${encodeURIComponent(id)}`, {}, opts),

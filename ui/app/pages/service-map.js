@@ -151,7 +151,8 @@ export function serviceMapPage(root, initialRoute) {
         h('div', { class: 'links' },
           h('a', { href: routeHref('live', '', { ...shared, service: n.name }), text: 'Live anomalies' }),
           h('a', { href: routeHref('incidents', '', { ...shared, service: n.name }), text: 'Incidents' }),
-          h('a', { href: routeHref('explore', 'logs', { ...shared, service: n.name }), text: 'Logs' }))));
+          h('a', { href: routeHref('explore', 'logs', { ...shared, service: n.name }), text: 'Logs' }),
+          n.kind === 'service' ? h('a', { href: routeHref('explore', 'traces', { ...shared, compare: n.name }), text: 'Slow/failed spans' }) : '')));
   }
 
   function renderEdges() {

@@ -2,8 +2,12 @@ import { api } from '../api.js';
 import { h } from '../dom.js';
 import { routeHref, sharedParams, updateParams } from '../router.js';
 import { fmtDuration } from '../time.js';
+import { traceCompare } from './trace-compare.js';
 
-/** A trace's waterfall by trace id: spans as a tree in start order, bars on one time axis. */
+/**
+ * A trace's waterfall by trace id: spans as a tree in start order, bars on one time axis;
+ * without a trace, the slow/failed span comparison of a service.
+ */
 export function tracesTab(root, initialRoute) {
   let route = initialRoute;
   let shown = '';
@@ -11,12 +15,14 @@ export function tracesTab(root, initialRoute) {
   const form = h('form', { class: 'toolbar', onsubmit: (e) => { e.preventDefault(); updateParams({ trace: input.value.trim().toLowerCase() }); } },
     input, h('button', { type: 'submit', class: 'primary', text: 'Open trace' }));
   const body = h('div');
-  root.append(form, body);
+  const compareHost = h('section', { class: 'compare-host' }, h('h3', { class: 'section-title', text: 'Slow and failed spans, compared' }));
+  root.append(form, body, compareHost);
+  const compare = traceCompare(compareHost);
 
   async function load(traceId) {
     shown = traceId;
     if (!traceId) {
-      body.replaceChildren(h('div', { class: 'panel empty-inline' }, 'Paste a trace id above. Log lines that carry a trace id link here (Explore → Logs, open a line). Search by service, duration and error, and a slow/failed comparison, will come with a trace search API.'));
+      body.replaceChildren(h('div', { class: 'panel empty-inline' }, 'Paste a trace id above. Log lines that carry a trace id link here (Explore → Logs, open a line). Below, compare a service\'s slow or failed spans with the time before, to see which operation, attribute or version they share.'));
       return;
     }
     body.replaceChildren(h('div', { class: 'muted', text: 'Loading…' }));
@@ -32,6 +38,8 @@ export function tracesTab(root, initialRoute) {
     const traceId = route.params.get('trace') ?? '';
     if (input !== document.activeElement) input.value = traceId;
     if (traceId !== shown || !traceId) void load(traceId);
+    compareHost.hidden = Boolean(traceId);
+    void compare.show(route);
   }
   apply();
   return {
@@ -39,7 +47,7 @@ export function tracesTab(root, initialRoute) {
       route = next;
       apply();
     },
-    unmount() {},
+    unmount: () => compare.destroy(),
   };
 }
 
