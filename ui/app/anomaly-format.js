@@ -35,8 +35,9 @@ export function chartWindow(anomaly, range, toMs) {
 
 /**
  * Signals scored per minute, whose series `GET /api/v1/series/:key/scores` serves. New and
- * correlated log-pattern anomalies are about a template, not a scored series: they link to
- * the template's log lines instead of a chart.
+ * correlated log-pattern anomalies are about a template, and the isolation forest's
+ * `service_features` about a service's whole minute, not a scored series: they link to
+ * where to look instead of a chart.
  */
 const SCORED_SIGNALS = new Set(['metric', 'log_rate', 'log_pattern', 'span_rate', 'span_errors', 'span_latency']);
 export function hasScores(seriesKey) {

@@ -94,7 +94,7 @@ export function incidentDetail(host, id) {
     const range = { from: new Date(Date.parse(incident.start) - 3 * 3_600_000).toISOString(), to: new Date(incidentDurationMs(incident) + Date.parse(incident.start) + 30 * 60_000).toISOString() };
     const shown = [...anomalies].sort((a, b) => b.peakScore - a.peakScore).slice(0, MAX_ANOMALY_CHARTS);
     anomaliesEl.replaceChildren(...shown.map((a) => {
-      if (!hasScores(a.seriesKey)) return patternCard(a);
+      if (!hasScores(a.seriesKey)) return unscoredCard(a);
       const plot = h('div', { class: 'plot' });
       const card = h('a', { class: 'chart-card mini', href: routeHref('live', '', { ...sharedParams(), series: a.seriesKey }), title: valueSummary(a), dataset: { key: a.seriesKey } },
         h('div', { class: 'title' }, scoreBadge(a.peakScore), h('span', { class: 'svc', text: a.service }), h('span', { class: 'series', text: seriesLabel(a) })),
@@ -106,13 +106,19 @@ export function incidentDetail(host, id) {
     if (anomalies.length > shown.length) anomaliesEl.append(h('div', { class: 'muted', text: `and ${anomalies.length - shown.length} more with lower scores` }));
   }
 
-  /** A new or correlated log pattern has no scored series: its card links to the pattern's log lines. */
-  function patternCard(a) {
-    return h('a', { class: 'chart-card mini pattern', href: routeHref('explore', 'logs', { ...sharedParams(), ...patternLogsParams(a) }), title: valueSummary(a), dataset: { key: a.seriesKey } },
+  /**
+   * An anomaly without a scored series (a new or correlated log pattern, a whole-minute
+   * judgement of the service): its card says what it is and links to where to look.
+   */
+  function unscoredCard(a) {
+    const pattern = a.signal.startsWith('log_pattern');
+    const href = pattern ? routeHref('explore', 'logs', { ...sharedParams(), ...patternLogsParams(a) }) : routeHref('live', '', { ...sharedParams(), service: a.service });
+    const what = a.signal === 'log_pattern_new' ? 'A log pattern seen for the first time.' : pattern ? 'A log pattern that rose with the incident.' : `The service's whole minute judged anomalous (${a.signal}, ${a.detector ?? 'detector'}).`;
+    return h('a', { class: 'chart-card mini pattern', href, title: valueSummary(a), dataset: { key: a.seriesKey } },
       h('div', { class: 'title' }, scoreBadge(a.peakScore), h('span', { class: 'svc', text: a.service }), h('span', { class: 'series', text: seriesLabel(a) })),
       h('div', { class: 'pattern-body' },
-        h('div', { text: a.signal === 'log_pattern_new' ? 'A log pattern seen for the first time.' : 'A log pattern that rose with the incident.' }),
-        h('div', { class: 'muted', text: `${a.start.slice(11, 19)} → ${a.end.slice(11, 19)} UTC · open its log lines` })));
+        h('div', { text: what }),
+        h('div', { class: 'muted', text: `${a.start.slice(11, 19)} → ${a.end.slice(11, 19)} UTC · ${pattern ? 'open its log lines' : 'open the service on Live'}` })));
   }
 
   async function chartInto(plot, a, range) {

@@ -221,7 +221,7 @@ export function livePage(root, initialRoute) {
     card.dirty = false;
     if (!hasScores(card.anomaly.seriesKey)) {
       card.chart ??= { setData() {}, destroy() {} };
-      card.plot.replaceChildren(h('div', { class: 'empty-inline', text: 'A log pattern anomaly: no scored series to chart. Click for the anomaly, or find its lines in Explore → Logs.' }));
+      card.plot.replaceChildren(h('div', { class: 'empty-inline', text: `No scored series to chart for a ${card.anomaly.signal} anomaly: its values are in the feed; a log pattern's lines are in Explore → Logs.` }));
       return;
     }
     card.inFlight = true;
