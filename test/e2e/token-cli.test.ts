@@ -61,7 +61,7 @@ describe('vigil token', () => {
     expect((await vigilCli(['token', 'revoke', 'ci', '--url', vigil.url], { VIGIL_TOKEN: rootToken })).stdout).toContain(`revoked ${created.id}`);
     expect((await fetch(`${vigil.url}/api/v1/stats`, { headers: { authorization: `Bearer ${created.token}` } })).status).toBe(401);
     expect((await vigilCli(['token', 'revoke', 'ci', '--url', vigil.url], { VIGIL_TOKEN: created.token })).code).toBe(1);
-  });
+  }, 180_000); // several CLI processes and a Vigil start: slow on a loaded 2-core machine
 
   it('start refuses auth off on a public interface without --insecure-no-auth', async () => {
     const refused = await vigilCli(['start', '--host', '0.0.0.0', '--port', '0', '--auth-mode', 'off', '--data-dir', join(dataDir, 'other')]);
