@@ -10,7 +10,7 @@ import { startTestVigil, type TestVigil } from '../helpers/embedded.js';
  * time (a lower rate, a high speed and a shorter recovery) keeps it to a few minutes; the
  * timing goals are measured by `npm run bench:drills`.
  */
-const SPEED = 40;
+const SPEED = 60;
 let vigil: TestVigil;
 const reports: any[] = [];
 
@@ -25,7 +25,7 @@ async function runDrill(text: string): Promise<any> {
   const spec = text
     .replace(/^(\s*speed:).*$/m, `$1 ${SPEED}`)
     .replace(/^(\s*rate:).*$/m, '$1 2')
-    .replace(/^recovery:.*$/m, 'recovery: 8m');
+    .replace(/^recovery:.*$/m, 'recovery: 6m');
   const res = await fetch(`${vigil.url}/api/v1/drills`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ spec }) });
   const started = (await res.json()) as any;
   expect(res.status, JSON.stringify(started)).toBe(202);
