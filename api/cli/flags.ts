@@ -1,3 +1,4 @@
+import { parseTimeNs } from '../time-range.js';
 import { UsageError, type FlagSpec, type FlagValues } from './command.js';
 
 /** Parses `--name value`, `--name=value` and boolean `--name` / `--no-name` flags. */
@@ -54,4 +55,12 @@ function convert(name: string, spec: FlagSpec, raw: string, previous: FlagValues
     default:
       return raw;
   }
+}
+
+/** `--since` / `--until` (RFC 3339, Unix epoch, or now-<n><unit>) in milliseconds; --until must come after --since. */
+export function rangeFlags(flags: FlagValues, nowMs = Date.now()): { sinceMs: number; untilMs: number } {
+  const sinceMs = Number(parseTimeNs('--since', String(flags.since), nowMs) / 1_000_000n);
+  const untilMs = Number(parseTimeNs('--until', String(flags.until), nowMs) / 1_000_000n);
+  if (untilMs <= sinceMs) throw new UsageError('--until must be after --since');
+  return { sinceMs, untilMs };
 }

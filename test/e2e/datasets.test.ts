@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { sink } from '../helpers/sink.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queries } from '../../analytics/index.js';
 import { main } from '../../api/cli/main.js';
@@ -24,16 +24,6 @@ const outDir = mkdtempSync(join(tmpdir(), 'vigil-datasets-out-'));
 const shop = new ShopTraces(8, 3);
 let vigil: TestVigil | undefined;
 
-function sink(): Writable & { text: string } {
-  const out = new Writable({
-    write(chunk, _enc, done) {
-      out.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string };
-  out.text = '';
-  return out;
-}
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = sink();

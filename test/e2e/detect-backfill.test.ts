@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChdbStore, queries } from '../../analytics/index.js';
 import backfillCommand from '../../api/cli/commands/detect-backfill.js';
 import { startTestVigil } from '../helpers/embedded.js';
+import { sink } from '../helpers/sink.js';
 import { BASE_MS, gaugeBody, MINUTE_MS, postMetrics, seededNoise } from '../helpers/metrics-json.js';
 
 /**
@@ -35,16 +35,6 @@ function logsBody(fromMinute: number, toMinute: number): string {
   return JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'billing' } }] }, scopeLogs: [{ logRecords: records }] }] });
 }
 
-function sink(): Writable & { text: string } {
-  const out = new Writable({
-    write(chunk, _enc, done) {
-      out.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string };
-  out.text = '';
-  return out;
-}
 
 describe('vigil detect backfill', () => {
   it('finds the anomalies of stored history', async () => {

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { Writable } from 'node:stream';
+import { sink } from '../helpers/sink.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queries } from '../../analytics/index.js';
 import { slackSignature } from '../../api/chatops/index.js';
@@ -217,13 +217,3 @@ describe('vigil backtest capacity', () => {
   });
 });
 
-function sink(): Writable & { text: string } {
-  const out = new Writable({
-    write(chunk, _enc, done) {
-      out.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string };
-  out.text = '';
-  return out;
-}

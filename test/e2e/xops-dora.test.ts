@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { sink } from '../helpers/sink.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queries } from '../../analytics/index.js';
 import backtestCommand from '../../api/cli/commands/backtest-change-risk.js';
@@ -162,13 +162,3 @@ describe('vigil backtest change-risk', () => {
   });
 });
 
-function sink(): Writable & { text: string } {
-  const out = new Writable({
-    write(chunk, _enc, done) {
-      out.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string };
-  out.text = '';
-  return out;
-}

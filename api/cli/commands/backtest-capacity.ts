@@ -1,3 +1,4 @@
+import { rangeFlags } from '../flags.js';
 import { UsageError, type Command } from '../command.js';
 import { CONFIG_FLAGS, configFromFlags } from '../config-flags.js';
 
@@ -24,12 +25,9 @@ the embedded store, stop \`vigil start\` on the same data directory first.`,
   flags,
   async run(ctx) {
     const config = configFromFlags(ctx.flags, flags);
-    const { parseTimeNs } = await import('../../time-range.js');
     const { parseHorizonMs } = await import('../../routes/capacity.js');
     const now = Date.now();
-    const sinceMs = Number(parseTimeNs('--since', String(ctx.flags.since), now) / 1_000_000n);
-    const untilMs = Number(parseTimeNs('--until', String(ctx.flags.until), now) / 1_000_000n);
-    if (untilMs <= sinceMs) throw new UsageError('--until must be after --since');
+    const { sinceMs, untilMs } = rangeFlags(ctx.flags, now);
     const folds = Number(ctx.flags.folds ?? 4);
     if (!Number.isInteger(folds) || folds < 1) throw new UsageError('--folds must be a positive integer');
     const { migrate, openStore } = await import('../../../analytics/index.js');

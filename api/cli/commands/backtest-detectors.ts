@@ -1,3 +1,4 @@
+import { rangeFlags } from '../flags.js';
 import { UsageError, type Command } from '../command.js';
 import { CONFIG_FLAGS, configFromFlags } from '../config-flags.js';
 import { ProgressBar } from '../progress.js';
@@ -26,11 +27,8 @@ directory first (one chDB engine per directory).`,
   flags,
   async run(ctx) {
     const config = configFromFlags(ctx.flags, flags);
-    const { parseTimeNs } = await import('../../time-range.js');
     const now = Date.now();
-    const sinceMs = Number(parseTimeNs('--since', String(ctx.flags.since), now) / 1_000_000n);
-    const untilMs = Number(parseTimeNs('--until', String(ctx.flags.until), now) / 1_000_000n);
-    if (untilMs <= sinceMs) throw new UsageError('--until must be after --since');
+    const { sinceMs, untilMs } = rangeFlags(ctx.flags, now);
     const detectors = (ctx.flags.detectors as string[] | undefined) ?? DETECTORS;
     const unknown = detectors.filter((d) => !DETECTORS.includes(d));
     if (unknown.length > 0) throw new UsageError(`unknown detector ${unknown.join(', ')} (choose from ${DETECTORS.join(', ')})`);

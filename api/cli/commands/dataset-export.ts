@@ -1,3 +1,4 @@
+import { rangeFlags } from '../flags.js';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { UsageError, type Command } from '../command.js';
@@ -30,12 +31,9 @@ Needs the analyst role (--token or VIGIL_TOKEN when access control is on).`,
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
     const chunkMinutes = Number(ctx.flags['chunk-minutes']);
     if (!Number.isInteger(chunkMinutes) || chunkMinutes < 1) throw new UsageError('--chunk-minutes must be a whole number of minutes, at least 1');
-    const { parseTimeNs } = await import('../../time-range.js');
     const { ArrowStreamJoiner, CsvJoiner, timeChunks } = await import('../../datasets.js');
     const now = Date.now();
-    const sinceMs = Number(parseTimeNs('--since', String(ctx.flags.since), now) / 1_000_000n);
-    const untilMs = Number(parseTimeNs('--until', String(ctx.flags.until), now) / 1_000_000n);
-    if (untilMs <= sinceMs) throw new UsageError('--until must be after --since');
+    const { sinceMs, untilMs } = rangeFlags(ctx.flags, now);
     const client = vigilClient(ctx.flags);
     const path = (range: { sinceMs: number; untilMs: number }) =>
       `/api/v1/datasets/${encodeURIComponent(name)}?format=${format}&since=${range.sinceMs}&until=${range.untilMs}`;

@@ -1,4 +1,5 @@
-import { UsageError, type Command } from '../command.js';
+import { rangeFlags } from '../flags.js';
+import type { Command } from '../command.js';
 import { CONFIG_FLAGS, configFromFlags } from '../config-flags.js';
 import { ProgressBar } from '../progress.js';
 
@@ -20,11 +21,8 @@ stop \`vigil start\` on the same data directory first (one chDB engine per direc
   flags,
   async run(ctx) {
     const config = configFromFlags(ctx.flags, flags);
-    const { parseTimeNs } = await import('../../time-range.js');
     const now = Date.now();
-    const sinceMs = Number(parseTimeNs('--since', String(ctx.flags.since), now) / 1_000_000n);
-    const untilMs = Number(parseTimeNs('--until', String(ctx.flags.until), now) / 1_000_000n);
-    if (untilMs <= sinceMs) throw new UsageError('--until must be after --since');
+    const { sinceMs, untilMs } = rangeFlags(ctx.flags, now);
     const { migrate, openStore } = await import('../../../analytics/index.js');
     const { backfill } = await import('../../../detectors/runner/index.js');
     const { storeConfig } = await import('../../engine.js');

@@ -1,3 +1,4 @@
+import { rangeFlags } from '../flags.js';
 import { UsageError, type Command } from '../command.js';
 import { CONFIG_FLAGS, configFromFlags } from '../config-flags.js';
 import { vigilClient } from '../vigil-client.js';
@@ -45,11 +46,8 @@ engine per directory).`,
   flags,
   async run(ctx) {
     const config = configFromFlags(ctx.flags, flags);
-    const { parseTimeNs } = await import('../../time-range.js');
     const now = Date.now();
-    const sinceMs = Number(parseTimeNs('--since', String(ctx.flags.since), now) / 1_000_000n);
-    const untilMs = Number(parseTimeNs('--until', String(ctx.flags.until), now) / 1_000_000n);
-    if (untilMs <= sinceMs) throw new UsageError('--until must be after --since');
+    const { sinceMs, untilMs } = rangeFlags(ctx.flags, now);
     const { DEFAULT_IFOREST_FEATURES, iforestTrainOptions, trainAndStoreIForest } = await import('../../iforest-training.js');
     const features = (ctx.flags.features as string[] | undefined) ?? DEFAULT_IFOREST_FEATURES;
     const options = iforestTrainOptions(config);
