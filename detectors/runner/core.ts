@@ -177,16 +177,16 @@ export class DetectionCore {
       if (fresh.length === 0 || (band && !fresh.some((p) => p.value < band.lower || p.value > band.upper))) continue;
       const crossing = this.scoreCopy(state, fresh);
       if (!crossing) continue;
+      const { first, peak } = crossing;
+      const atPeak = { peakScore: peak.score, peakMs: peak.timeMs, expected: peak.expected, actual: peak.value, lower: peak.lower, upper: peak.upper };
       const early = state.early;
       if (!early) {
-        state.early = crossing.first;
-        state.early.peakScore = crossing.peak.score;
-        Object.assign(state.early, { peakMs: crossing.peak.timeMs, expected: crossing.peak.expected, actual: crossing.peak.value, lower: crossing.peak.lower, upper: crossing.peak.upper, endMs: crossing.peak.timeMs });
+        // Its start (hence its id) is the first crossing: the minute the real anomaly will open at.
+        state.early = { ...first, ...atPeak, endMs: peak.timeMs };
         state.dirty = true;
         events.push(this.event(key, state, 'open', state.early, 'early'));
-      } else if (crossing.peak.score >= early.peakScore + EARLY_UPDATE_MARGIN) {
-        Object.assign(early, { peakScore: crossing.peak.score, peakMs: crossing.peak.timeMs, expected: crossing.peak.expected, actual: crossing.peak.value, lower: crossing.peak.lower, upper: crossing.peak.upper });
-        early.endMs = Math.max(early.endMs, crossing.peak.timeMs);
+      } else if (peak.score >= early.peakScore + EARLY_UPDATE_MARGIN) {
+        Object.assign(early, atPeak, { endMs: Math.max(early.endMs, peak.timeMs) });
         state.dirty = true;
         events.push(this.event(key, state, 'update', early, 'early'));
       }
@@ -209,7 +209,7 @@ export class DetectionCore {
       if (!peak || scored.score > peak.score) peak = scored;
     };
     for (const p of points) {
-      if (p.timeMs <= last) continue; // a minute offered twice (several stats of one source share a key only by mistake)
+      if (p.timeMs <= last) continue; // the same minute offered twice (by two passes) is scored once
       if (isCountSeries(p.id) && Number.isFinite(last)) {
         const gap = Math.round((p.timeMs - last) / MINUTE_MS) - 1;
         if (gap > 0 && gap <= this.options.maxGapMinutes) for (let t = last + MINUTE_MS; t < p.timeMs; t += MINUTE_MS) feed(t, 0);
