@@ -6,7 +6,7 @@ import { scoreDrill, type DrillRecording, type DrillScore, type SeenAnomaly, typ
 import type { DrillSpec, SteadyStateCheck } from './spec.js';
 
 /**
- * Runs one drill: synthetic (or drill-tagged) telemetry through Vigil's real ingest path,
+ * Runs one drill: synthetic telemetry (in the names of real services, for a real target) through Vigil's real ingest path,
  * faults on schedule, Vigil's own anomalies, incidents and pages watched as they happen,
  * abort conditions checked, then a scored report. Everything Vigil-side comes through the
  * `DrillDeps` port, so the runner does not care whether it runs inside the server.
@@ -74,12 +74,12 @@ const SETTLE_MS = 3_000;
 
 function topologyFor(spec: DrillSpec): Topology {
   if (spec.target.kind === 'synthetic') return DEFAULT_TOPOLOGY;
-  // A real target: a chain of its services, emitting drill-tagged telemetry in their names.
+  // A real target: a chain of its services, its telemetry sent in their names (not tagged as a drill: approval is the safeguard).
   const names = spec.target.services;
   return resolveTopology({
     entry: names[0],
     services: names.map((name, i) => ({ name, kind: 'service', calls: i + 1 < names.length ? [{ to: names[i + 1] }] : [] })),
-  } as never);
+  });
 }
 
 function holds(check: SteadyStateCheck, value: number | undefined): boolean {

@@ -26,8 +26,7 @@ the embedded store, stop \`vigil start\` on the same data directory first.`,
   async run(ctx) {
     const config = configFromFlags(ctx.flags, flags);
     const { parseHorizonMs } = await import('../../routes/capacity.js');
-    const now = Date.now();
-    const { sinceMs, untilMs } = rangeFlags(ctx.flags, now);
+    const { sinceMs, untilMs } = rangeFlags(ctx.flags);
     const folds = Number(ctx.flags.folds ?? 4);
     if (!Number.isInteger(folds) || folds < 1) throw new UsageError('--folds must be a positive integer');
     const { migrate, openStore } = await import('../../../analytics/index.js');

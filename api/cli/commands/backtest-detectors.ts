@@ -27,8 +27,7 @@ directory first (one chDB engine per directory).`,
   flags,
   async run(ctx) {
     const config = configFromFlags(ctx.flags, flags);
-    const now = Date.now();
-    const { sinceMs, untilMs } = rangeFlags(ctx.flags, now);
+    const { sinceMs, untilMs } = rangeFlags(ctx.flags);
     const detectors = (ctx.flags.detectors as string[] | undefined) ?? DETECTORS;
     const unknown = detectors.filter((d) => !DETECTORS.includes(d));
     if (unknown.length > 0) throw new UsageError(`unknown detector ${unknown.join(', ')} (choose from ${DETECTORS.join(', ')})`);

@@ -21,8 +21,7 @@ stop \`vigil start\` on the same data directory first (one chDB engine per direc
   flags,
   async run(ctx) {
     const config = configFromFlags(ctx.flags, flags);
-    const now = Date.now();
-    const { sinceMs, untilMs } = rangeFlags(ctx.flags, now);
+    const { sinceMs, untilMs } = rangeFlags(ctx.flags);
     const { migrate, openStore } = await import('../../../analytics/index.js');
     const { backfill } = await import('../../../detectors/runner/index.js');
     const { storeConfig } = await import('../../engine.js');
