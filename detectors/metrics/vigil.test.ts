@@ -64,6 +64,14 @@ describe('vigil detector: labelled synthetic fixtures', () => {
     expect(a.length).toBeLessThanOrEqual(2);
   });
 
+  it('alarms on a growing burst until it is confident, then not again while it keeps growing', () => {
+    // 7σ, 14σ, 21σ, 28σ: each point's surprise beats the last by far more than the margin.
+    const f = makeSeries(3000, 8, (i) => (i >= 2000 && i < 2004 ? 10 + 7 * (i - 1999) : 10));
+    const burst = (s: number[]) => alarms(s, 2000, 2010);
+    expect(burst(scores(f))).toEqual([2000, 2001]);
+    expect(burst(scores(f, createDetector({ vigil: { refirePoints: 0 } })))).toEqual([2000, 2001, 2002]);
+  });
+
   it('flags a variance increase within 30 points', () => {
     const f = makeSeries(3000, 9, () => 10, (i) => (i < 2000 ? 1 : 5));
     const a = alarms(scores(f));
