@@ -100,6 +100,24 @@ describe('scoreNab on a hand-made corpus', () => {
     expect(s.reward_low_FN_rate.score).toBeCloseTo((100 * (0.89 + 2)) / 3, 9);
   });
 
+  it('says per file where the first detection fell in each window, and what false positives cost', async () => {
+    const a = zeros();
+    a[12] = 1;
+    a[13] = 1; // a later detection in the same window earns nothing more
+    const b = zeros();
+    b[5] = 1;
+    b[6] = 1;
+    const s = await scoreNab({ corpusDir: corpus, resultsDir: await writeResults('perfile', a, b) });
+    const [fa, fb] = s.standard.perFile;
+    expect(fa.windows).toEqual([{ left: 10, right: 13, firstDetection: { row: 12, value: expect.closeTo(0.84828 / 0.98661, 4) } }]);
+    expect(fa.falsePositives).toBe(0);
+    expect(fb.windows).toEqual([]);
+    expect(fb.falsePositives).toBe(2);
+    expect(fb.falsePositiveCost).toBeCloseTo(-0.22, 12);
+    const missed = await scoreNab({ corpusDir: corpus, resultsDir: await writeResults('missed', zeros(), b) });
+    expect(missed.standard.perFile[0].windows[0].firstDetection).toBeNull();
+  });
+
   it('picks the threshold that drops a lower-scored false positive, and ignores probation', async () => {
     const a = zeros();
     a[1] = 1; // probationary: neither rewarded nor penalised

@@ -20,7 +20,19 @@ export interface ProfileResult {
   perfectRawScore: number;
   /** 100 × (raw − null) / (perfect − null). */
   score: number;
-  perFile: Array<{ name: string; rawScore: number; detections: number }>;
+  perFile: FileScore[];
+}
+
+/** One file at the chosen threshold: where its points were won and lost. */
+export interface FileScore {
+  name: string;
+  rawScore: number;
+  detections: number;
+  /** Per scored window, in file order: its first detection (row, value earned) or null for a miss. */
+  windows: Array<{ left: number; right: number; firstDetection: { row: number; value: number } | null }>;
+  /** Detections outside every window, and what they cost together (≤ 0). */
+  falsePositives: number;
+  falsePositiveCost: number;
 }
 
 /** From 3 windows' widths past a window on, a false positive costs the full weight (sweeper.py: `>= 3.0`). */
@@ -123,24 +135,39 @@ export function optimizeThreshold(files: ScoredFile[], profile: CostProfile): { 
 }
 
 /** Raw score of each file when every non-probationary row with score ≥ threshold is a detection. */
-export function scoreAtThreshold(files: ScoredFile[], profile: CostProfile, threshold: number): Array<{ name: string; rawScore: number; detections: number }> {
+export function scoreAtThreshold(files: ScoredFile[], profile: CostProfile, threshold: number): FileScore[] {
   return files.map((f) => {
     const n = f.scores.length;
     const { value, window } = rowValues(n, f.windows, profile);
     const windowBest = new Map<number, number>();
-    let fp = 0;
+    const first = new Map<number, number>();
+    let fpCost = 0;
+    let fpCount = 0;
     let detections = 0;
     for (let i = probationRows(n); i < n; i++) {
       const w = window[i];
       if (w >= 0 && !windowBest.has(w)) windowBest.set(w, -profile.fnWeight);
       if (f.scores[i] < threshold) continue;
       detections++;
-      if (w >= 0) windowBest.set(w, Math.max(windowBest.get(w)!, value[i]));
-      else fp += value[i];
+      if (w >= 0) {
+        windowBest.set(w, Math.max(windowBest.get(w)!, value[i]));
+        if (!first.has(w)) first.set(w, i);
+      } else {
+        fpCost += value[i];
+        fpCount++;
+      }
     }
-    let raw = fp;
+    let raw = fpCost;
     for (const v of windowBest.values()) raw += v;
-    return { name: f.name, rawScore: raw, detections };
+    const windows = f.windows
+      .map(([left, right], id) => ({ left, right, id }))
+      .filter((w) => windowBest.has(w.id))
+      .sort((a, b) => a.left - b.left)
+      .map(({ left, right, id }) => {
+        const row = first.get(id);
+        return { left, right, firstDetection: row === undefined ? null : { row, value: value[row] } };
+      });
+    return { name: f.name, rawScore: raw, detections, windows, falsePositives: fpCount, falsePositiveCost: fpCost };
   });
 }
 

@@ -1,4 +1,4 @@
-import { NAB_PROFILES, scoreNab } from '../../../detectors/nab/index.js';
+import { NAB_PROFILES, scoreNab, type FileScore } from '../../../detectors/nab/index.js';
 import type { Command } from '../command.js';
 import { ProgressBar } from '../progress.js';
 
@@ -12,7 +12,11 @@ threshold per profile, and normalises against the null detector as NAB's Runner.
   flags: {
     corpus: { type: 'string', value: 'DIR', description: 'NAB corpus root (holds data/, labels/, config/)', required: true },
     results: { type: 'string', value: 'DIR', description: 'Results of one detector, e.g. /tmp/nab-out/vigil', required: true },
-    'per-file': { type: 'boolean', description: 'Also print each file\'s raw standard-profile score', default: false },
+    'per-file': {
+      type: 'boolean',
+      description: 'Also print, per file at the standard threshold: raw score, detections, each window (where in it the first detection fell and what it earned, or MISS) and the false positives with their cost',
+      default: false,
+    },
   },
   async run({ flags, stdout, stderr }) {
     let bar: ProgressBar | undefined;
@@ -26,7 +30,7 @@ threshold per profile, and normalises against the null detector as NAB's Runner.
     });
     bar?.finish();
     if (flags['per-file']) {
-      for (const f of scores.standard.perFile) stdout.write(`${f.rawScore.toFixed(3).padStart(8)}  ${String(f.detections).padStart(4)} det  ${f.name}\n`);
+      for (const f of scores.standard.perFile) stdout.write(describeFile(f) + '\n');
     }
     const rows = [['profile', 'score', 'threshold', 'raw', 'null raw', 'perfect raw']];
     for (const name of NAB_PROFILES) {
@@ -38,5 +42,15 @@ threshold per profile, and normalises against the null detector as NAB's Runner.
     return 0;
   },
 };
+
+/** `  0.750    3 det  cat/file.csv  hit@0.50=+0.86 MISS  fp 2 (-0.22)`: position of the first detection as a share of the window. */
+function describeFile(f: FileScore): string {
+  const windows = f.windows.map((w) => {
+    const d = w.firstDetection;
+    if (!d) return 'MISS';
+    return `hit@${((d.row - w.left) / (w.right - w.left + 1)).toFixed(2)}=${d.value >= 0 ? '+' : ''}${d.value.toFixed(2)}`;
+  });
+  return `${f.rawScore.toFixed(3).padStart(8)}  ${String(f.detections).padStart(4)} det  ${f.name}  ${windows.join(' ')}${windows.length ? '  ' : ''}fp ${f.falsePositives} (${f.falsePositiveCost.toFixed(2)})`;
+}
 
 export default command;
