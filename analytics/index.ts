@@ -6,4 +6,5 @@ export { MIGRATIONS, type Migration, type SchemaOptions } from './migrations/ind
 export { openStore, serverCredentials, type StoreConfig } from './open-store.js';
 export * as queries from './queries/index.js';
 export { schemaStatements } from './schema-ddl.js';
+export { isPermanentStoreError } from './store-error.js';
 export { SqlSandbox, sandboxError, SANDBOX_TABLES, SANDBOX_TABLE_FUNCTIONS, type SandboxLimits, type SandboxResult } from './sandbox/index.js';

@@ -1,6 +1,6 @@
 import type { Store } from '../analytics/index.js';
 import { INCIDENT_TOPIC, type IncidentMessage } from '../detectors/incidents/index.js';
-import { ANOMALY_TOPIC, DetectorRunner, type AnomalyMessage, type CoreOptions } from '../detectors/runner/index.js';
+import { ANOMALY_TOPIC, DetectorRunner, type AnomalyMessage, type CoreOptions, type RunnerOptions } from '../detectors/runner/index.js';
 import { MemoryBus, TOPICS, type IngestEnvelope, type Subscription } from '../ingest/index.js';
 import type { FlatConfig } from './config/schema.js';
 import type { Logger } from './logger.js';
@@ -21,6 +21,26 @@ export function detectorOptions(config: FlatConfig): CoreOptions & { lagMs: numb
     maxSeries: config['detect.maxSeries'],
     maxGapMinutes: config['detect.maxGapMinutes'],
     lagMs: config['detect.lagSeconds'] * 1000,
+  };
+}
+
+/** The ingest topics the online detectors read (events are changes, not series). */
+export const DETECTED_TOPICS = [TOPICS.metrics, TOPICS.logs, TOPICS.traces];
+
+/** The live runner's options from configuration (embedded mode and the detector role). */
+export function runnerOptions(config: FlatConfig): RunnerOptions {
+  const { lagMs, ...core } = detectorOptions(config);
+  return {
+    core,
+    lagMs,
+    snapshotIntervalMs: config['detect.snapshotIntervalSeconds'] * 1000,
+    flushIntervalMs: 1_000,
+    maxBufferedRows: 50_000,
+    early: {
+      intervalMs: config['detect.earlyIntervalSeconds'] * 1000,
+      minSamples: config['detect.earlyMinSamples'],
+      minElapsedMs: config['detect.earlyMinElapsedSeconds'] * 1000,
+    },
   };
 }
 
@@ -99,22 +119,7 @@ export async function startDetection(config: FlatConfig, deps: { store: Store; b
   }
   let runner: DetectorRunner | undefined;
   if (config['detect.enabled']) {
-    const { lagMs, ...core } = detectorOptions(config);
-    runner = new DetectorRunner(
-      { store: deps.store, ingest: deps.bus, ingestTopics: [TOPICS.metrics, TOPICS.logs, TOPICS.traces], anomalies, logger: deps.logger },
-      {
-        core,
-        lagMs,
-        snapshotIntervalMs: config['detect.snapshotIntervalSeconds'] * 1000,
-        flushIntervalMs: 1_000,
-        maxBufferedRows: 50_000,
-        early: {
-          intervalMs: config['detect.earlyIntervalSeconds'] * 1000,
-          minSamples: config['detect.earlyMinSamples'],
-          minElapsedMs: config['detect.earlyMinElapsedSeconds'] * 1000,
-        },
-      },
-    );
+    runner = new DetectorRunner({ store: deps.store, ingest: deps.bus, ingestTopics: DETECTED_TOPICS, anomalies, logger: deps.logger }, runnerOptions(config));
     await runner.start();
   }
   return {

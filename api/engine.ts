@@ -13,20 +13,11 @@ import { drillRoutes } from './routes/drills.js';
 import { PatternAnomalies } from './pattern-anomalies.js';
 import type { Logger } from './logger.js';
 import type { OpenApiRegistry } from './openapi.js';
-import { anomalyRoutes } from './routes/anomalies.js';
-import { notificationRoutes } from './routes/notifications.js';
-import { incidentRoutes } from './routes/incidents.js';
-import { serviceMapRoutes } from './routes/service-map.js';
 import { systemRoutes, type HealthReport } from './routes/system.js';
-import { patternRoutes } from './routes/patterns.js';
-import { telemetryRoutes } from './routes/telemetry.js';
-import { xopsRoutes } from './routes/xops.js';
-import { capacityRoutes } from './routes/capacity.js';
 import { chatOpsRoutes } from './routes/chatops.js';
-import { costRoutes } from './routes/cost.js';
 import { chatOpsSettings } from './chatops/index.js';
-import { capacitySettings, costSettings } from './finops/settings.js';
 import { createServer } from './server.js';
+import { registerReadRoutes } from './read-routes.js';
 import { changeRiskSettings } from './xops/settings.js';
 import { sandboxLimits, sqlRoutes } from './sql/index.js';
 import { DatasetExporter, exportLimits } from './datasets.js';
@@ -129,15 +120,7 @@ export async function startVigil(config: FlatConfig, logger: Logger): Promise<Vi
       }
     };
     await registerReceivers(app, { pipeline, limits });
-    await app.register(async (scope) => telemetryRoutes(scope, { store }));
-    await app.register(async (scope) => anomalyRoutes(scope, { store, hub: detection.hub }));
-    await app.register(async (scope) => patternRoutes(scope, { store }));
-    await app.register(async (scope) => notificationRoutes(scope, { store }));
-    await app.register(async (scope) => incidentRoutes(scope, { store, runtime: detection.incidentRuntime }));
-    await app.register(async (scope) => serviceMapRoutes(scope, { store, runtime: detection.incidentRuntime }));
-    await app.register(async (scope) => xopsRoutes(scope, { store, settings: changeRiskSettings(config) }));
-    await app.register(async (scope) => capacityRoutes(scope, { store, settings: capacitySettings(config) }));
-    await app.register(async (scope) => costRoutes(scope, { store, runtime: detection.incidentRuntime, settings: costSettings(config) }));
+    await registerReadRoutes(app, { store, hub: detection.hub, runtime: detection.incidentRuntime, config });
     const recordEvent = async (event: object) => {
       const batch = decodeCloudEvents(Buffer.from(JSON.stringify(event)), { 'content-type': 'application/cloudevents+json' }, limits, BigInt(Date.now()) * 1_000_000n);
       await pipeline.submit('events', batch);

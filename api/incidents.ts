@@ -13,13 +13,13 @@ import {
   type TrackedSnapshot,
 } from '../detectors/incidents/index.js';
 import { ANOMALY_TOPIC, type AnomalyMessage } from '../detectors/runner/index.js';
-import { MemoryBus, TOPICS, type IngestEnvelope, type Subscription, type TableRows } from '../ingest/index.js';
+import { rowsOfEnvelope, TOPICS, type Bus, type IngestEnvelope, type SubscribeOptions, type Subscription, type TableRows } from '../ingest/index.js';
 import type { FlatConfig } from './config/schema.js';
 import { VigilError } from './errors.js';
 import type { Logger } from './logger.js';
 
 /**
- * The incident engine's runtime (embedded mode): feeds it anomalies (the anomaly bus),
+ * The incident engine's runtime (embedded mode, and the detector role over Kafka): feeds it anomalies (the anomaly bus),
  * event time and changes (the ingest bus), the call graph (the service map, re-read every
  * `incidents.topologyRefreshSeconds`) and user actions; publishes every transition on
  * `INCIDENT_TOPIC` at once (the SSE hub and the notifier subscribe) and writes incidents
@@ -43,12 +43,17 @@ export function incidentEngineOptions(config: FlatConfig): EngineOptions {
   };
 }
 
+/** A bus to read from: the in-process bus (which honours `required: false`) or Kafka topics. */
+export interface Subscribable<T> {
+  subscribe(options: SubscribeOptions<T> & { required?: boolean }): Promise<Subscription>;
+}
+
 export interface IncidentRuntimeDeps {
   store: Store;
   logger: Logger;
-  anomalies: MemoryBus<AnomalyMessage>;
-  ingest: MemoryBus<IngestEnvelope>;
-  incidents: MemoryBus<IncidentMessage>;
+  anomalies: Subscribable<AnomalyMessage>;
+  ingest: Subscribable<IngestEnvelope>;
+  incidents: Pick<Bus<IncidentMessage>, 'publish'>;
 }
 
 export class IncidentRuntime {
@@ -150,8 +155,7 @@ export class IncidentRuntime {
   private async onIngest(envelopes: IngestEnvelope[]): Promise<void> {
     let latestMs = 0;
     for (const envelope of envelopes) {
-      const rows = envelope.rows;
-      if (!rows) continue;
+      const rows = rowsOfEnvelope(envelope);
       latestMs = Math.max(latestMs, latestEventMs(rows));
       for (const e of rows.events ?? []) {
         const change = toChange({ source: e.Source, id: e.Id, type: e.Type, service: e.ServiceName, timeMs: msOf(e.Time), data: e.Data });

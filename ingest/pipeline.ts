@@ -43,6 +43,20 @@ export function envelopeRows(envelope: IngestEnvelope): number {
   return n;
 }
 
+/**
+ * The row objects of an envelope: kept ones on the in-process bus, else parsed from the encoded
+ * tables (buses that carry bytes only, Kafka). `tables` limits which are parsed.
+ */
+export function rowsOfEnvelope(envelope: IngestEnvelope, tables?: (table: IngestTable) => boolean): Partial<TableRows> {
+  if (envelope.rows) return envelope.rows;
+  const rows: Record<string, unknown[]> = {};
+  for (const [table, encoded] of Object.entries(envelope.tables) as Array<[IngestTable, EncodedRows | undefined]>) {
+    if (!encoded || (tables && !tables(table))) continue;
+    rows[table] = encoded.jsonEachRow.toString('utf8').split('\n').map((line) => JSON.parse(line));
+  }
+  return rows as Partial<TableRows>;
+}
+
 /** The encode stage: rows → JSONEachRow per table. */
 export function encodeEnvelope(rows: Partial<TableRows>): IngestEnvelope {
   const tables: IngestEnvelope['tables'] = {};

@@ -24,8 +24,8 @@ export const SERVER_FLAGS: Record<string, FlagSpec & { key?: ConfigKey }> = {
 
 /** Scale-out roles (vigil start --role …). */
 export const ROLE_FLAGS: Record<string, FlagSpec & { key?: ConfigKey }> = {
-  role: { type: 'string', value: 'all|gateway|writer|store', description: 'What this process runs (default all: embedded, one process)', key: 'role' },
-  'kafka-brokers': { type: 'string', value: 'HOST:PORT,…', description: 'Kafka bootstrap brokers (gateway, writer)', key: 'kafka.brokers' },
+  role: { type: 'string', value: 'all|gateway|writer|detector|api|store', description: 'What this process runs (default all: embedded, one process)', key: 'role' },
+  'kafka-brokers': { type: 'string', value: 'HOST:PORT,…', description: 'Kafka bootstrap brokers (gateway, writer, detector, api)', key: 'kafka.brokers' },
   'internal-token': { type: 'string', value: 'TOKEN', description: 'Internal token: user vigil on the ClickHouse HTTP interface, admin on the API; prefer VIGIL_AUTH_INTERNAL_TOKEN', key: 'auth.internalToken' },
 };
 

@@ -11,6 +11,10 @@ export async function startRole(config: FlatConfig, logger: Logger): Promise<Rol
       return (await import('./gateway.js')).startGateway(config, logger);
     case 'writer':
       return (await import('./writer.js')).startWriter(config, logger);
+    case 'detector':
+      return (await import('./detector.js')).startDetectorRole(config, logger);
+    case 'api':
+      return (await import('./api.js')).startApiRole(config, logger);
     case 'store':
       return (await import('./store.js')).startStoreRole(config, logger);
     default:

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { KafkaBus, envelopeCodec, type IngestEnvelope, type KafkaBusOptions } from '../../ingest/index.js';
+import { KafkaBus, envelopeCodec, type Codec, type IngestEnvelope, type KafkaBusOptions } from '../../ingest/index.js';
 import type { FlatConfig } from '../config/schema.js';
 import { VigilError } from '../errors.js';
 
@@ -21,10 +21,22 @@ export function kafkaBrokers(config: FlatConfig): string[] {
 }
 
 export function ingestKafkaBus(config: FlatConfig, clientId: string, extra: Partial<KafkaBusOptions<IngestEnvelope>> = {}): KafkaBus<IngestEnvelope> {
-  return new KafkaBus<IngestEnvelope>({
+  return kafkaBus(config, clientId, envelopeCodec, extra);
+}
+
+/** Messages that are plain JSON documents (anomalies, incident transitions). */
+export function jsonCodec<T>(): Codec<T> {
+  return {
+    encode: (value) => Buffer.from(JSON.stringify(value), 'utf8'),
+    decode: (bytes) => JSON.parse(bytes.toString('utf8')) as T,
+  };
+}
+
+export function kafkaBus<T>(config: FlatConfig, clientId: string, codec: Codec<T>, extra: Partial<KafkaBusOptions<T>> = {}): KafkaBus<T> {
+  return new KafkaBus<T>({
     brokers: kafkaBrokers(config),
     clientId,
-    codec: envelopeCodec,
+    codec,
     topicPartitions: config['kafka.topicPartitions'],
     replicationFactor: config['kafka.replicationFactor'] > 0 ? config['kafka.replicationFactor'] : undefined,
     publishTimeoutMs: config['kafka.publishTimeoutMs'],

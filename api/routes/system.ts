@@ -4,7 +4,12 @@ import type { OpenApiRegistry } from '../openapi.js';
 export interface HealthReport {
   status: 'ok' | 'degraded';
   store: { kind: string; reachable: boolean; error?: string };
-  queue: { messages: number; items: number; maxItems: number };
+  /** The in-process ingest queue (embedded mode). */
+  queue?: { messages: number; items: number; maxItems: number };
+  /** The scale-out role answering (absent: embedded). */
+  role?: string;
+  /** The Kafka topics a role reads (scale-out). */
+  kafka?: { brokers: string; error?: string };
   /** Online detection counters, when it runs. */
   detection?: { seriesInMemory: number; restoredSeries: number; lateObservations: number; stalePoints: number; droppedScores: number };
 }

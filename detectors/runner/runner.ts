@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { queries, type Store } from '../../analytics/index.js';
 import type { AnomalyRecord, DetectorStateRecord, ScoreRecord } from '../../analytics/queries/anomalies.js';
-import type { Bus, IngestEnvelope, SubscribeOptions, Subscription, TableRows } from '../../ingest/index.js';
+import { rowsOfEnvelope, type Bus, type IngestEnvelope, type SubscribeOptions, type Subscription } from '../../ingest/index.js';
 import { MinuteBucketer, type BucketerOptions } from './bucketer.js';
 import { DetectionCore, type AnomalyEvent, type CoreOptions, type StateSnapshot } from './core.js';
 import { observeRows } from './extract.js';
@@ -137,7 +137,7 @@ export class DetectorRunner {
   private async onBatch(envelopes: IngestEnvelope[]): Promise<void> {
     try {
       for (const envelope of envelopes) {
-        for (const obs of observeRows(envelope.rows ?? decodeRows(envelope))) this.bucketer.add(obs);
+        for (const obs of observeRows(rowsOfEnvelope(envelope, (table) => table.startsWith('otel_')))) this.bucketer.add(obs);
       }
       await this.detect(this.bucketer.drain());
       const provisional = this.bucketer.provisional();
@@ -265,14 +265,4 @@ function chunksOfDistinctKeys(points: readonly SeriesPoint[], maxKeys: number): 
   }
   if (start < points.length) ranges.push([start, points.length]);
   return ranges;
-}
-
-/** Row objects from the encoded tables, for buses that carry bytes only (Kafka). */
-function decodeRows(envelope: IngestEnvelope): Partial<TableRows> {
-  const rows: Record<string, unknown[]> = {};
-  for (const [table, encoded] of Object.entries(envelope.tables)) {
-    if (!encoded || !table.startsWith('otel_')) continue;
-    rows[table] = encoded.jsonEachRow.toString('utf8').split('\n').map((line) => JSON.parse(line));
-  }
-  return rows as Partial<TableRows>;
 }

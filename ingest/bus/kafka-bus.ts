@@ -43,6 +43,11 @@ export interface KafkaBusOptions<T> {
     fromBeginning?: boolean;
     /** How long `subscribe` waits for the group join. Default 60 s. */
     joinTimeoutMs?: number;
+    /**
+     * How long stopping a member waits for kafkajs to leave the group. Past it the stop resolves
+     * anyway: nothing unprocessed was committed, so the next owner gets it again. Default 15 s.
+     */
+    stopTimeoutMs?: number;
   };
   /**
    * Where messages the codec cannot decode go (raw key, value and headers, plus a reason
@@ -57,6 +62,14 @@ export interface KafkaBusOptions<T> {
    * exactly that range first. Costs one offset commit per batch. Default false.
    */
   stableBatches?: boolean;
+  /**
+   * Batches that `onBatch` keeps rejecting with an error `isPermanent` recognises (the store
+   * refuses the data itself: a type or parse error) are delivered `maxAttempts` times in all,
+   * then moved to the dead-letter topic with the error as reason, and committed, so one bad
+   * batch does not hold its partition forever. Any other error is retried without end (store
+   * down, timeouts): nothing is lost. Needs `deadLetterTopic`.
+   */
+  permanentFailure?: { isPermanent(error: unknown): boolean; maxAttempts: number };
   /** Told about each message moved to the dead-letter topic. */
   onDeadLetter?: (info: { topic: string; partition: number; offset: string; reason: string }) => void;
   /** Told about each failed delivery of a batch (it is delivered again). */
@@ -228,12 +241,17 @@ export class KafkaBus<T> implements Bus<T> {
   async subscribe(options: SubscribeOptions<T>): Promise<Subscription> {
     if (this.closed) throw new Error('bus is closed');
     const tuning = this.options.consumer ?? {};
+    const stopping = { value: false };
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: tuning.sessionTimeoutMs ?? 30_000,
       maxBytesPerPartition: tuning.maxBytesPerPartition ?? 1_048_576,
       maxWaitTimeInMs: tuning.maxWaitTimeMs ?? 5_000,
       allowAutoTopicCreation: false,
+      // kafkajs restarts a consumer that crashed on a retriable error (the broker went away) from a
+      // timer that `disconnect` does not always cancel (kafkajs#1147): a member stopped while it was
+      // crashing came back and kept the process alive. A stopped member never restarts.
+      retry: { retries: 5, restartOnFailure: async () => !stopping.value },
     });
     // Partitions whose pending range (stableBatches) was looked up since the last group join.
     const checked = new Set<string>();
@@ -257,7 +275,7 @@ export class KafkaBus<T> implements Bus<T> {
       await consumer.disconnect().catch(() => undefined);
       throw err;
     }
-    return this.track(consumer);
+    return this.track(consumer, stopping, tuning.stopTimeoutMs ?? 15_000);
   }
 
   async close(): Promise<void> {
@@ -294,9 +312,11 @@ export class KafkaBus<T> implements Bus<T> {
         ctx.lastOffset = pending.last;
       }
     }
-    const { decoded, poison } = this.decodeAll(batch.topic, batch.partition, messages);
+    const { decoded, accepted, poison } = this.decodeAll(batch.topic, batch.partition, messages);
     let deadLettered = poison.length === 0;
     let announced = !stable;
+    let refusals = 0;
+    let refused: string | undefined;
     for (let attempt = 1; ; attempt++) {
       // Not ours any more (stopping, rebalanced or sought): leave it uncommitted for the next owner.
       if (!isRunning() || isStale()) return;
@@ -311,10 +331,18 @@ export class KafkaBus<T> implements Bus<T> {
           await this.deadLetter(ctx, poison);
           deadLettered = true;
         }
+        if (refused !== undefined) {
+          await this.deadLetter(ctx, accepted.map((message) => ({ message, reason: refused! })));
+          break;
+        }
         if (decoded.length > 0) await options.onBatch(decoded, { ...ctx });
         break;
       } catch (err) {
         this.reportDeliveryError(err, ctx, options.groupId);
+        if (refused === undefined && this.isPermanent(err) && ++refusals >= this.options.permanentFailure!.maxAttempts) {
+          refused = `refused by ${options.groupId} ${refusals} times: ${err instanceof Error ? err.message : String(err)}`;
+          continue; // to the dead-letter topic now, without another backoff
+        }
       }
       // heartbeat() throws when the group rebalances; kafkajs then rejoins and refetches from
       // the committed offset, so the batch is delivered again either way.
@@ -336,9 +364,23 @@ export class KafkaBus<T> implements Bus<T> {
     return { first: m[1], last: m[2] };
   }
 
-  /** Decodes a batch; what the codec refuses is poison (dead-lettered when a topic is configured, else redelivered). */
-  private decodeAll(topic: string, partition: number, messages: KafkaMessage[]): { decoded: BusMessage<T>[]; poison: Array<{ message: KafkaMessage; reason: string }> } {
+  private isPermanent(error: unknown): boolean {
+    const rule = this.options.permanentFailure;
+    if (!rule || !this.options.deadLetterTopic) return false;
+    try {
+      return rule.isPermanent(error);
+    } catch {
+      return false; // when in doubt, retry: nothing is lost
+    }
+  }
+
+  /**
+   * Decodes a batch; what the codec refuses is poison (dead-lettered when a topic is configured,
+   * else redelivered). `accepted` are the raw messages behind `decoded`.
+   */
+  private decodeAll(topic: string, partition: number, messages: KafkaMessage[]): { decoded: BusMessage<T>[]; accepted: KafkaMessage[]; poison: Array<{ message: KafkaMessage; reason: string }> } {
     const decoded: BusMessage<T>[] = [];
+    const accepted: KafkaMessage[] = [];
     const poison: Array<{ message: KafkaMessage; reason: string }> = [];
     for (const m of messages) {
       const id = m.headers?.[MESSAGE_ID_HEADER];
@@ -349,16 +391,17 @@ export class KafkaBus<T> implements Bus<T> {
           id: id === undefined ? `${topic}/${partition}/${m.offset}` : String(id),
           value: this.options.codec.decode(m.value),
         });
+        accepted.push(m);
       } catch (err) {
         const reason = `undecodable at ${topic}/${partition}@${m.offset}: ${err instanceof Error ? err.message : String(err)}`;
         if (!this.options.deadLetterTopic) throw new Error(reason);
         poison.push({ message: m, reason });
       }
     }
-    return { decoded, poison };
+    return { decoded, accepted, poison };
   }
 
-  /** Publishes poison messages as they came (key, value, headers) with a reason, acked by all in-sync replicas. */
+  /** Publishes messages as they came (key, value, headers) with a reason, acked by all in-sync replicas. */
   private async deadLetter(ctx: BatchContext, poison: Array<{ message: KafkaMessage; reason: string }>): Promise<void> {
     const producer = await this.connectedProducer();
     await producer.send({
@@ -411,13 +454,15 @@ export class KafkaBus<T> implements Bus<T> {
     }
   }
 
-  private track(consumer: Consumer): Subscription {
-    let stopping: Promise<void> | undefined;
+  private track(consumer: Consumer, stopping: { value: boolean }, stopTimeoutMs: number): Subscription {
+    let stopped: Promise<void> | undefined;
     const subscription: Subscription = {
       stop: () =>
-        (stopping ??= (async () => {
+        (stopped ??= (async () => {
+          stopping.value = true;
           this.consumers.delete(subscription);
-          await consumer.disconnect();
+          // The batch in flight finishes (insert, commit) before kafkajs leaves the group.
+          await withTimeout(consumer.disconnect(), stopTimeoutMs, 'consumer did not leave its group').catch(() => undefined);
         })()),
     };
     this.consumers.add(subscription);

@@ -44,6 +44,14 @@ export function spawnWriter(brokers: string, store: StoreRole, env: NodeJS.Proce
   return spawnVigil(['--role', 'writer', '--kafka-brokers', brokers, '--clickhouse-url', store.clickhouseUrlWithCredentials, '--log-level', 'warn'], env);
 }
 
+export function spawnDetector(brokers: string, store: StoreRole, env: NodeJS.ProcessEnv = {}): Promise<VigilProcess> {
+  return spawnVigil(['--role', 'detector', '--kafka-brokers', brokers, '--clickhouse-url', store.clickhouseUrlWithCredentials, '--log-level', 'warn'], env);
+}
+
+export function spawnApi(brokers: string, store: StoreRole, env: NodeJS.ProcessEnv = {}): Promise<VigilProcess> {
+  return spawnVigil(['--role', 'api', '--kafka-brokers', brokers, '--clickhouse-url', store.clickhouseUrlWithCredentials, '--log-level', 'warn'], env);
+}
+
 export function spawnGateway(brokers: string, env: NodeJS.ProcessEnv = {}): Promise<VigilProcess> {
   return spawnVigil(['--role', 'gateway', '--kafka-brokers', brokers], env);
 }

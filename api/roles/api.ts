@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { SqlSandbox } from '../../analytics/index.js';
+import { INCIDENT_TOPIC, type IncidentMessage } from '../../detectors/incidents/index.js';
+import { ANOMALY_TOPIC, type AnomalyMessage } from '../../detectors/runner/index.js';
+import type { Subscription } from '../../ingest/index.js';
+import { authRequired, setupAccess } from '../auth/index.js';
+import type { FlatConfig } from '../config/schema.js';
+import { DatasetExporter, exportLimits } from '../datasets.js';
+import { iforestTrainOptions } from '../iforest-training.js';
+import type { Logger } from '../logger.js';
+import { registerReadRoutes } from '../read-routes.js';
+import { anomalyView } from '../routes/anomalies.js';
+import { datasetRoutes } from '../routes/datasets.js';
+import { incidentView } from '../routes/incidents.js';
+import { modelRoutes } from '../routes/models.js';
+import { systemRoutes, type HealthReport } from '../routes/system.js';
+import { createServer } from '../server.js';
+import { sandboxLimits, sqlRoutes } from '../sql/index.js';
+import { SseHub } from '../sse.js';
+import { jsonCodec, kafkaBus, retryUntil, type RoleHandle } from './role.js';
+import { openServerStore } from './server-store.js';
+
+/**
+ * Api: the REST API and the web UI over the ClickHouse store, without receivers or detection.
+ * The live stream (`GET /api/v1/anomalies/stream`) carries what the detectors publish on
+ * `vigil.anomalies` and `vigil.incidents`; each api process reads them in a consumer group of its
+ * own from the latest offset, so every one of them streams every event. Incidents are read
+ * from the store; acknowledging or resolving one needs the incident engine's process (embedded
+ * mode), so those answer INCIDENTS_DISABLED here.
+ */
+export async function startApiRole(config: FlatConfig, logger: Logger): Promise<RoleHandle> {
+  authRequired(config); // refuses auth.mode=off on a public interface before anything starts
+  const store = await openServerStore(config, logger);
+  const clientId = `vigil-api-${hostname()}-${process.pid}`;
+  const groupId = `${clientId}-${randomUUID().slice(0, 8)}`;
+  const consumer = { maxWaitTimeMs: 500, sessionTimeoutMs: 10_000, fromBeginning: false };
+  const anomalies = kafkaBus<AnomalyMessage>(config, clientId, jsonCodec(), { consumer });
+  const incidents = kafkaBus<IncidentMessage>(config, clientId, jsonCodec(), { consumer });
+  const hub = new SseHub({ heartbeatMs: config['server.sseHeartbeatSeconds'] * 1000, maxBufferedEvents: config['server.sseMaxBufferedEvents'] });
+  const { app, openapi } = createServer({ logger, maxBodyBytes: 1 << 20 });
+  const subscriptions: Subscription[] = [];
+  let access: Awaited<ReturnType<typeof setupAccess>> | undefined;
+  const close = async () => {
+    await app.close(); // closes the hub's streams too
+    await access?.close();
+    for (const s of subscriptions) await s.stop();
+    await Promise.all([anomalies.close(), incidents.close()]);
+    hub.close();
+    await store.close();
+  };
+  try {
+    await retryUntil('Kafka not reachable', () => anomalies.ensureTopics([ANOMALY_TOPIC, INCIDENT_TOPIC]), 60_000, (err) =>
+      logger.warn({ err: (err as Error).message }, 'waiting for Kafka'),
+    );
+    subscriptions.push(
+      await anomalies.subscribe({
+        topic: ANOMALY_TOPIC,
+        groupId,
+        onBatch: async (messages) => {
+          for (const { value } of messages) hub.broadcast('anomaly', { type: value.type, ...anomalyView(value.anomaly) });
+        },
+      }),
+      await incidents.subscribe({
+        topic: INCIDENT_TOPIC,
+        groupId,
+        onBatch: async (messages) => {
+          for (const { value } of messages) hub.broadcast('incident', { transition: value.transition, ...incidentView(value.incident) });
+        },
+      }),
+    );
+
+    access = await setupAccess(app, config, store, logger); // before any route: every route is checked
+    const sandbox = new SqlSandbox(store, sandboxLimits(config));
+    const health = async (): Promise<HealthReport> => {
+      try {
+        await store.ping();
+        return { status: 'ok', role: 'api', store: { kind: store.kind, reachable: true }, kafka: { brokers: config['kafka.brokers'] } };
+      } catch (err) {
+        return { status: 'degraded', role: 'api', store: { kind: store.kind, reachable: false, error: (err as Error).message }, kafka: { brokers: config['kafka.brokers'] } };
+      }
+    };
+    await registerReadRoutes(app, { store, hub, runtime: undefined, config });
+    await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
+    await app.register(async (scope) => sqlRoutes(scope, { sandbox }));
+    await app.register(async (scope) => datasetRoutes(scope, { exporter: new DatasetExporter(store, exportLimits(config)) }));
+    await app.register(async (scope) => modelRoutes(scope, { store, defaults: { name: config['offline.iforest.model'], train: iforestTrainOptions(config) } }));
+    await access.registerRoutes();
+    await app.register(async (scope) => (await import('../routes/ui.js')).uiRoutes(scope)); // the web UI at / and /ui/*
+    const url = await app.listen({ host: config['server.host'], port: config['server.port'] });
+    const where = new URL(config['store.url']);
+    return {
+      url,
+      banner: [
+        `Role: api over ClickHouse ${where.protocol}//${where.host} (database ${config['store.database']}), live stream from ${ANOMALY_TOPIC} and ${INCIDENT_TOPIC}`,
+        `Web UI: ${url}/`,
+        access.access.required ? 'Auth: API tokens required (vigil token create --help)' : 'Auth: off (loopback); any address but loopback requires API tokens',
+      ],
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
