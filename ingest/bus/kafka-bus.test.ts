@@ -3,7 +3,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithKafka } from '../../test/kafka/kafka-env.js';
 import { BusFullError, type BusMessage, type Codec, type Subscription } from './bus.js';
-import { KafkaBus, MESSAGE_ID_HEADER } from './kafka-bus.js';
+import { DEAD_LETTER_REASON_HEADER, DEAD_LETTER_SOURCE_HEADER, KafkaBus, MESSAGE_ID_HEADER } from './kafka-bus.js';
 
 const textCodec: Codec<string> = {
   encode: (value) => Buffer.from(value, 'utf8'),
@@ -88,6 +88,104 @@ describeWithKafka('KafkaBus', (brokers) => {
     const later: string[] = [];
     subscriptions.push(await bus.subscribe({ topic, groupId, onBatch: async (m) => void later.push(...m.map((x) => x.value)) }));
     await expect.poll(() => later, { timeout: 30_000 }).toEqual(['c']);
+  });
+
+  /** What lands on a dead-letter topic: values and reasons. */
+  async function readDeadLetters(topic: string, count: number): Promise<Array<{ value: string; reason: string; source: string }>> {
+    const consumer = new Kafka({ clientId: 'vigil-dlq-probe', brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `probe-${topic}`, maxWaitTimeInMs: 250 });
+    const seen: Array<{ value: string; reason: string; source: string }> = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) =>
+          void seen.push({ value: String(message.value), reason: String(message.headers?.[DEAD_LETTER_REASON_HEADER]), source: String(message.headers?.[DEAD_LETTER_SOURCE_HEADER]) }),
+      });
+      await expect.poll(() => seen.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(count);
+    } finally {
+      await consumer.disconnect();
+    }
+    return seen;
+  }
+
+  it('moves only the messages the consumer refuses for good to the dead-letter topic, after maxAttempts, and goes on', async () => {
+    const topic = await freshTopic('refused');
+    const deadLetters = await freshTopic('refused-dlq');
+    const strict = new KafkaBus({
+      brokers,
+      clientId: 'vigil-refused',
+      codec: textCodec,
+      logLevel: 'error',
+      deadLetterTopic: deadLetters,
+      permanentFailure: { isPermanent: (err) => (err as Error).message.startsWith('TYPE_MISMATCH'), maxAttempts: 3 },
+      redelivery: { initialBackoffMs: 20, maxBackoffMs: 100 },
+      consumer: { maxWaitTimeMs: 250 },
+    });
+    try {
+      const batches: string[][] = [];
+      const stored: string[] = [];
+      subscriptions.push(
+        await strict.subscribe({
+          topic,
+          groupId: `g-${topic}`,
+          onBatch: async (messages) => {
+            batches.push(messages.map((m) => m.value));
+            if (messages.some((m) => m.value === 'bad')) throw new Error('TYPE_MISMATCH: cannot parse "bad"');
+            stored.push(...messages.map((m) => m.value));
+          },
+        }),
+      );
+      // One partition (one key), one publish: one batch with the bad message between good ones.
+      await strict.publish(topic, [msg('a'), msg('bad'), msg('b')]);
+      await expect.poll(() => stored, { timeout: 30_000 }).toEqual(['a', 'b']);
+      await strict.publish(topic, [msg('after')]);
+      await expect.poll(() => stored, { timeout: 30_000 }).toEqual(['a', 'b', 'after']);
+      const [dead, ...more] = await readDeadLetters(deadLetters, 1);
+      expect(more).toEqual([]);
+      expect(dead.value).toBe('bad');
+      expect(dead.reason).toMatch(/refused by g-.* 3 times: TYPE_MISMATCH/);
+      expect(dead.source).toBe(`${topic}/${dead.source.split('/')[1].split('@')[0]}@1`);
+      // The whole batch three times, then each message alone; the bad one three times again.
+      expect(batches.filter((b) => b.includes('bad'))).toEqual([...Array(3).fill(['a', 'bad', 'b']), ...Array(3).fill(['bad'])]);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('keeps redelivering a batch on errors that are not permanent (store down) until it passes, without dead-lettering', async () => {
+    const topic = await freshTopic('transient');
+    const deadLetters = await freshTopic('transient-dlq');
+    const patient = new KafkaBus({
+      brokers,
+      clientId: 'vigil-transient',
+      codec: textCodec,
+      logLevel: 'error',
+      deadLetterTopic: deadLetters,
+      permanentFailure: { isPermanent: (err) => (err as Error).message.startsWith('TYPE_MISMATCH'), maxAttempts: 2 },
+      redelivery: { initialBackoffMs: 20, maxBackoffMs: 50 },
+      consumer: { maxWaitTimeMs: 250 },
+    });
+    try {
+      let calls = 0;
+      const stored: string[] = [];
+      subscriptions.push(
+        await patient.subscribe({
+          topic,
+          groupId: `g-${topic}`,
+          onBatch: async (messages) => {
+            if (++calls <= 6) throw new Error('connect ECONNREFUSED');
+            stored.push(...messages.map((m) => m.value));
+          },
+        }),
+      );
+      await patient.publish(topic, [msg('x'), msg('y')]);
+      await expect.poll(() => stored, { timeout: 30_000 }).toEqual(['x', 'y']);
+      expect(calls).toBe(7);
+      const high = await admin.fetchTopicOffsets(deadLetters);
+      expect(high.every((p) => p.high === '0')).toBe(true);
+    } finally {
+      await patient.close();
+    }
   });
 
   it('throws BusFullError while maxPendingMessages are on their way to the broker', async () => {

@@ -63,11 +63,12 @@ export interface KafkaBusOptions<T> {
    */
   stableBatches?: boolean;
   /**
-   * Batches that `onBatch` keeps rejecting with an error `isPermanent` recognises (the store
-   * refuses the data itself: a type or parse error) are delivered `maxAttempts` times in all,
-   * then moved to the dead-letter topic with the error as reason, and committed, so one bad
-   * batch does not hold its partition forever. Any other error is retried without end (store
-   * down, timeouts): nothing is lost. Needs `deadLetterTopic`.
+   * A batch that `onBatch` rejects `maxAttempts` times with an error `isPermanent` recognises
+   * (the store refuses the data itself: a type or parse error) is delivered again message by
+   * message; each message refused `maxAttempts` times alone is moved to the dead-letter topic
+   * with the error as reason, the others are delivered, and the batch is committed, so one bad
+   * record neither holds its partition forever nor takes good ones with it. Any other error is
+   * retried without end (store down, timeouts): nothing is lost. Needs `deadLetterTopic`.
    */
   permanentFailure?: { isPermanent(error: unknown): boolean; maxAttempts: number };
   /** Told about each message moved to the dead-letter topic. */
@@ -290,7 +291,7 @@ export class KafkaBus<T> implements Bus<T> {
   }
 
   private async handleBatch(options: SubscribeOptions<T>, payload: EachBatchPayload, checked: Set<string>): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale } = payload;
+    const { batch } = payload;
     if (batch.messages.length === 0) return;
     let messages = batch.messages;
     const ctx: BatchContext = {
@@ -315,43 +316,62 @@ export class KafkaBus<T> implements Bus<T> {
     const { decoded, accepted, poison } = this.decodeAll(batch.topic, batch.partition, messages);
     let deadLettered = poison.length === 0;
     let announced = !stable;
-    let refusals = 0;
-    let refused: string | undefined;
-    for (let attempt = 1; ; attempt++) {
-      // Not ours any more (stopping, rebalanced or sought): leave it uncommitted for the next owner.
-      if (!isRunning() || isStale()) return;
-      try {
-        if (!announced) {
-          await payload.commitOffsetsIfNecessary({
-            topics: [{ topic: ctx.topic, partitions: [{ partition: ctx.partition, offset: ctx.firstOffset, metadata: `${PENDING_PREFIX}${ctx.firstOffset}-${ctx.lastOffset}` } as { partition: number; offset: string }] }],
-          });
-          announced = true;
-        }
-        if (!deadLettered) {
-          await this.deadLetter(ctx, poison);
-          deadLettered = true;
-        }
-        if (refused !== undefined) {
-          await this.deadLetter(ctx, accepted.map((message) => ({ message, reason: refused! })));
-          break;
-        }
-        if (decoded.length > 0) await options.onBatch(decoded, { ...ctx });
-        break;
-      } catch (err) {
-        this.reportDeliveryError(err, ctx, options.groupId);
-        if (refused === undefined && this.isPermanent(err) && ++refusals >= this.options.permanentFailure!.maxAttempts) {
-          refused = `refused by ${options.groupId} ${refusals} times: ${err instanceof Error ? err.message : String(err)}`;
-          continue; // to the dead-letter topic now, without another backoff
-        }
+    const first = await this.untilDone(payload, ctx, options.groupId, true, async () => {
+      if (!announced) {
+        await payload.commitOffsetsIfNecessary({
+          topics: [{ topic: ctx.topic, partitions: [{ partition: ctx.partition, offset: ctx.firstOffset, metadata: `${PENDING_PREFIX}${ctx.firstOffset}-${ctx.lastOffset}` } as { partition: number; offset: string }] }],
+        });
+        announced = true;
       }
-      // heartbeat() throws when the group rebalances; kafkajs then rejoins and refetches from
-      // the committed offset, so the batch is delivered again either way.
-      await sleepWithHeartbeats(this.redeliveryBackoffMs(attempt), heartbeat, () => !isRunning() || isStale());
+      if (!deadLettered) {
+        await this.deadLetter(ctx, poison);
+        deadLettered = true;
+      }
+      if (decoded.length > 0) await options.onBatch(decoded, { ...ctx });
+    });
+    if (first === 'abandoned') return;
+    if (first !== 'done') {
+      // Refused for good: find the message(s) at fault one by one (each under its own offset
+      // range, so its own dedup token) and move only those aside; the others are delivered.
+      for (let i = 0; i < decoded.length; i++) {
+        const one: BatchContext = { ...ctx, firstOffset: accepted[i].offset, lastOffset: accepted[i].offset };
+        const single = decoded.length === 1 ? first : await this.untilDone(payload, one, options.groupId, true, () => options.onBatch([decoded[i]], { ...one }));
+        if (single === 'abandoned') return;
+        if (single === 'done') continue;
+        const moved = await this.untilDone(payload, one, options.groupId, false, () => this.deadLetter(one, [{ message: accepted[i], reason: single.refused }]));
+        if (moved === 'abandoned') return;
+      }
     }
     payload.resolveOffset(ctx.lastOffset);
     await payload.commitOffsetsIfNecessary({
       topics: [{ topic: ctx.topic, partitions: [{ partition: ctx.partition, offset: (BigInt(ctx.lastOffset) + 1n).toString() }] }],
     });
+  }
+
+  /**
+   * Runs `attempt` until it succeeds ('done'), the partition is no longer ours ('abandoned':
+   * stopping, rebalanced or sought, so it stays uncommitted for the next owner), or, when
+   * `refusable`, it failed permanentFailure.maxAttempts times with a permanent error.
+   * Backoff between attempts, heartbeating meanwhile.
+   */
+  private async untilDone(payload: EachBatchPayload, ctx: BatchContext, groupId: string, refusable: boolean, attempt: () => Promise<void>): Promise<'done' | 'abandoned' | { refused: string }> {
+    const { heartbeat, isRunning, isStale } = payload;
+    let refusals = 0;
+    for (let n = 1; ; n++) {
+      if (!isRunning() || isStale()) return 'abandoned';
+      try {
+        await attempt();
+        return 'done';
+      } catch (err) {
+        this.reportDeliveryError(err, ctx, groupId);
+        if (refusable && this.isPermanent(err) && ++refusals >= this.options.permanentFailure!.maxAttempts) {
+          return { refused: `refused by ${groupId} ${refusals} times: ${err instanceof Error ? err.message : String(err)}` };
+        }
+      }
+      // heartbeat() throws when the group rebalances; kafkajs then rejoins and refetches from
+      // the committed offset, so the batch is delivered again either way.
+      await sleepWithHeartbeats(this.redeliveryBackoffMs(n), heartbeat, () => !isRunning() || isStale());
+    }
   }
 
   /** The range a reader announced and may not have finished (stableBatches), from the group's committed metadata. */

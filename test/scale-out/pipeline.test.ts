@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEAD_LETTER_REASON_HEADER, DEAD_LETTER_SOURCE_HEADER, TOPICS } from '../../ingest/index.js';
+import { DEAD_LETTER_REASON_HEADER, DEAD_LETTER_SOURCE_HEADER, envelopeCodec, TOPICS } from '../../ingest/index.js';
 import { eventually } from '../helpers/embedded.js';
 import { otlpLogs, spawnGateway, spawnStoreRole, spawnWriter, stopProcess, type StoreRole } from '../helpers/roles.js';
 import type { VigilProcess } from '../helpers/vigil-process.js';
@@ -95,6 +95,44 @@ describeWithKafka('scale-out: gateway → Kafka → writer → store role', (bro
     const dead = await Promise.race([found, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('poison message not in vigil.deadletter')), 30_000))]);
     await consumer.disconnect();
     expect(dead.reason).toMatch(/undecodable .*bad magic/);
+    expect(dead.source).toMatch(/^vigil\.logs\/\d+@\d+$/);
+  });
+
+  /** The first message on vigil.deadletter whose value contains `marker`, with its headers. */
+  async function deadLetterWith(marker: string): Promise<{ reason: string; source: string }> {
+    const consumer = new Kafka({ clientId: 'deadletter-reader', brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `deadletter-reader-${randomUUID()}` });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: 'vigil.deadletter', fromBeginning: true });
+      const found = new Promise<{ reason: string; source: string }>((resolve) => {
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            if (message.value?.toString().includes(marker)) resolve({ reason: String(message.headers?.[DEAD_LETTER_REASON_HEADER]), source: String(message.headers?.[DEAD_LETTER_SOURCE_HEADER]) });
+          },
+        });
+      });
+      return await Promise.race([found, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${marker} not in vigil.deadletter`)), 60_000))]);
+    } finally {
+      await consumer.disconnect();
+    }
+  }
+
+  it('moves a batch the store refuses (a type error) to vigil.deadletter after bounded retries, and keeps consuming', async () => {
+    const service = `refused-${randomUUID().slice(0, 8)}`;
+    const marker = `refused-${randomUUID()}`;
+    // A well-framed envelope whose row ClickHouse cannot parse: a timestamp that is no time.
+    const row = JSON.stringify({ Timestamp: 'not a time', ServiceName: service, Body: marker });
+    const producer = new Kafka({ clientId: 'refused-test', brokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    await producer.send({ topic: TOPICS.logs, messages: [{ key: service, value: envelopeCodec.encode({ tables: { otel_logs: { count: 1, jsonEachRow: Buffer.from(row) } } }) }] });
+    await producer.disconnect();
+    // The same partition, behind it: stored once the refused batch is out of the way.
+    const res = await fetch(`${gateway.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpLogs(service, 'after-refused', 10) });
+    expect(res.status).toBe(200);
+    await eventually(async () => Number((await store.query<{ n: string }>(`SELECT count() AS n FROM otel_logs WHERE ServiceName = '${service}'`))[0].n) === 10, 90_000, 250);
+
+    const dead = await deadLetterWith(marker);
+    expect(dead.reason).toMatch(/^refused by vigil-writer-\S+\.logs 5 times: store: Cannot read DateTime/);
     expect(dead.source).toMatch(/^vigil\.logs\/\d+@\d+$/);
   });
 });
