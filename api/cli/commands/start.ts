@@ -13,8 +13,11 @@ const start: Command = {
   details: `Applies schema migrations, then serves OTLP/HTTP (/v1/logs, /v1/traces, /v1/metrics),
 Prometheus remote write (/api/v1/write), CloudEvents (/v1/events) and the API (/api/v1/...).
 --role picks a scale-out role instead: gateway (receivers → Kafka), writer (Kafka → ClickHouse
-at --clickhouse-url http://user:password@host:8123), store (embedded engine served over the
-ClickHouse HTTP interface on --clickhouse-port for user vigil with --internal-token).
+at --clickhouse-url http://user:password@host:8123), detector (Kafka → online detection and
+incidents → ClickHouse, anomalies on vigil.anomalies; groups kafka.detectorGroupId), api (REST
+API, UI and the live stream from vigil.anomalies over ClickHouse, no ingest), store (embedded
+engine served over the ClickHouse HTTP interface on --clickhouse-port for user vigil with
+--internal-token). See README "Scaling out".
 Embedded, the ClickHouse HTTP interface also serves the SQL sandbox on --clickhouse-port
 (default 8123). On any address but loopback every request needs an API token (vigil token
 create); --insecure-no-auth serves without them.
