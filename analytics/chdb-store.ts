@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Session, type RawInsertFormat } from 'chdb';
 import { VigilError } from '../api/errors.js';
 import { storeError } from './store-error.js';
-import type { InsertOptions, QueryOptions, QueryParams, Settings, Store } from './store.js';
+import type { InsertOptions, QueryOptions, QueryParams, RowInsertOptions, Settings, Store } from './store.js';
 
 export type { RawInsertFormat } from 'chdb';
 
@@ -93,11 +93,16 @@ export class ChdbStore implements Store {
   }
 
   async insertJsonEachRow(table: string, body: Buffer, options?: InsertOptions): Promise<void> {
+    await this.insertRows(table, body, { ...options, format: 'JSONEachRow' });
+  }
+
+  async insertRows(table: string, body: Buffer, options: RowInsertOptions): Promise<void> {
     if (body.length === 0) return;
+    if (options.format === 'JSONCompactEachRow' && !options.columns) throw new VigilError('INTERNAL', 'JSONCompactEachRow insert without its columns');
     const settings: Settings = {};
-    if (options?.dedupToken) settings.insert_deduplication_token = options.dedupToken;
+    if (options.dedupToken) settings.insert_deduplication_token = options.dedupToken;
     try {
-      await this.session.insert({ table, values: body, format: 'JSONEachRow', settings });
+      await this.session.insert({ table, values: body, format: options.format, columns: options.columns, settings });
     } catch (err) {
       throw storeError(err);
     }

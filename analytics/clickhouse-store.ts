@@ -3,7 +3,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { VigilError } from '../api/errors.js';
 import { parseJsonEachRow } from './chdb-store.js';
 import { storeError } from './store-error.js';
-import type { InsertOptions, QueryOptions, QueryParams, Settings, Store } from './store.js';
+import type { InsertOptions, QueryOptions, QueryParams, RowInsertOptions, Settings, Store } from './store.js';
 
 export interface ClickHouseStoreOptions {
   url: string;
@@ -70,14 +70,22 @@ export class ClickHouseStore implements Store {
   }
 
   async insertJsonEachRow(table: string, body: Buffer, options?: InsertOptions): Promise<void> {
+    await this.insertRows(table, body, { ...options, format: 'JSONEachRow' });
+  }
+
+  async insertRows(table: string, body: Buffer, options: RowInsertOptions): Promise<void> {
     if (body.length === 0) return;
-    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(table)) throw new VigilError('INTERNAL', `invalid table name ${table}`);
+    if (!IDENTIFIER.test(table)) throw new VigilError('INTERNAL', `invalid table name ${table}`);
+    const columns = options.columns ?? [];
+    if (options.format === 'JSONCompactEachRow' && columns.length === 0) throw new VigilError('INTERNAL', 'JSONCompactEachRow insert without its columns');
+    for (const c of columns) if (!IDENTIFIER.test(c)) throw new VigilError('INTERNAL', `invalid column name ${c}`);
+    const columnList = columns.length > 0 ? ` (${columns.join(', ')})` : '';
     try {
       // exec sends the bytes as they are; insert() would JSON-encode each chunk of a stream as a row.
       const result = await this.client.exec({
-        query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+        query: `INSERT INTO ${table}${columnList} FORMAT ${options.format === 'JSONCompactEachRow' ? 'JSONCompactEachRow' : 'JSONEachRow'}`,
         values: Readable.from([body], { objectMode: false }),
-        clickhouse_settings: options?.dedupToken ? { insert_deduplication_token: options.dedupToken } : undefined,
+        clickhouse_settings: options.dedupToken ? { insert_deduplication_token: options.dedupToken } : undefined,
       });
       for await (const _ of result.stream) void _;
     } catch (err) {
@@ -94,6 +102,9 @@ export class ClickHouseStore implements Store {
     await this.client.close();
   }
 }
+
+/** Table and column names spliced into an INSERT: plain identifiers only. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
 function quoteIdent(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new VigilError('CONFIG_INVALID', `store.database: invalid name "${name}"`);

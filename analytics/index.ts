@@ -1,4 +1,4 @@
-export type { Store, QueryParams, QueryOptions, InsertOptions, Settings } from './store.js';
+export type { Store, QueryParams, QueryOptions, InsertOptions, JsonRowFormat, RowInsertOptions, Settings } from './store.js';
 export { ChdbStore, type RawInsertFormat, type RawResult } from './chdb-store.js';
 export { ClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.js';
 export { migrate, type MigrationResult } from './migrate.js';

@@ -20,6 +20,15 @@ export interface InsertOptions {
   dedupToken?: string;
 }
 
+/** The JSON row formats an ingest batch may come in (JSONCompactEachRow needs its column list). */
+export type JsonRowFormat = 'JSONEachRow' | 'JSONCompactEachRow';
+
+export interface RowInsertOptions extends InsertOptions {
+  format: JsonRowFormat;
+  /** The columns of each row, in order (required for JSONCompactEachRow; the others take their defaults). */
+  columns?: readonly string[];
+}
+
 export interface Store {
   readonly kind: 'chdb' | 'clickhouse';
   /** Runs a read query with `{name:Type}` bindings and returns its rows (JSONEachRow). */
@@ -30,6 +39,8 @@ export interface Store {
   exec(sql: string, params?: QueryParams, options?: QueryOptions): Promise<void>;
   /** Inserts rows already encoded as JSONEachRow (one JSON object per line). */
   insertJsonEachRow(table: string, body: Buffer, options?: InsertOptions): Promise<void>;
+  /** Inserts rows already encoded one per line in a JSON row format (the ingest writer's path). */
+  insertRows(table: string, body: Buffer, options: RowInsertOptions): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

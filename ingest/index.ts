@@ -2,7 +2,7 @@ export type { Bus, BusMessage, BatchContext, Codec, SubscribeOptions, Subscripti
 export { BusFullError } from './bus/bus.js';
 export { MemoryBus } from './bus/memory-bus.js';
 export { createEmbeddedBus, type EmbeddedBusOptions } from './embedded-bus.js';
-export { IngestPipeline, QueueFullError, type NormaliseStage, TOPICS, countRows, encodeEnvelope, envelopeRows, rowsOfEnvelope, type EncodedRows, type IngestEnvelope, type Signal } from './pipeline.js';
+export { IngestPipeline, QueueFullError, type NormaliseStage, TOPICS, COMPACT_COLUMNS, countRows, encodeEnvelope, envelopeRows, rowsOfEnvelope, type EncodedRows, type RowFormat, type IngestEnvelope, type Signal } from './pipeline.js';
 export * from './decode/index.js';
 export { createStoreWriter, type StoreWriterOptions } from './writer.js';
 export { envelopeCodec } from './envelope-codec.js';
@@ -11,3 +11,4 @@ export { registerReceivers, type IngestLimits } from './receivers/index.js';
 export * from './rows.js';
 export { LogTemplateStage, type NewTemplate } from './normalise/log-templates.js';
 export { TemplatePersistence, storeTemplateSink, type TemplateSink } from './normalise/template-persistence.js';
+export { decodeCompactRows, LOG_COLUMNS } from './encode/log-rows.js';

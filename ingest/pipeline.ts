@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { VigilError } from '../api/errors.js';
 import { BusFullError, type Bus } from './bus/bus.js';
 import { withStageSpan } from './telemetry.js';
-import { INGEST_TABLES, type DecodedBatch, type IngestTable, type TableRows } from './rows.js';
+import { decodeCompactRows, encodeLogRows, LOG_COLUMNS } from './encode/log-rows.js';
+import { INGEST_TABLES, type DecodedBatch, type IngestTable, type LogRow, type TableRows } from './rows.js';
 
 /** The four ingest signals; each has its own bus topic. */
 export type Signal = 'logs' | 'traces' | 'metrics' | 'events';
@@ -15,9 +16,9 @@ export const TOPICS: Record<Signal, string> = {
 };
 
 /**
- * What travels on the bus: the rows of one request per table, already encoded as
- * JSONEachRow. Encoding happens in the receiver's request, so it overlaps with the
- * store insert in flight instead of running in the writer between inserts.
+ * What travels on the bus: the rows of one request per table, already encoded for the
+ * store. Encoding happens in the receiver's request, so it overlaps with the store insert
+ * in flight instead of running in the writer between inserts.
  */
 export interface IngestEnvelope {
   tables: Partial<Record<IngestTable, EncodedRows>>;
@@ -25,11 +26,18 @@ export interface IngestEnvelope {
   rows?: Partial<TableRows>;
 }
 
+/** How a table's rows are encoded: JSONEachRow, or JSONCompactEachRow in the table's COMPACT_COLUMNS order. */
+export type RowFormat = 'JSONEachRow' | 'JSONCompactEachRow';
+
 export interface EncodedRows {
   count: number;
-  /** JSONEachRow: one JSON object per line, no trailing newline. */
-  jsonEachRow: Buffer;
+  format: RowFormat;
+  /** One row per line, no trailing newline. */
+  body: Buffer;
 }
+
+/** Tables encoded as JSONCompactEachRow, with their column order; the others are JSONEachRow. */
+export const COMPACT_COLUMNS: Partial<Record<IngestTable, readonly string[]>> = { otel_logs: LOG_COLUMNS };
 
 export function countRows(rows: Partial<TableRows>): number {
   let n = 0;
@@ -52,20 +60,27 @@ export function rowsOfEnvelope(envelope: IngestEnvelope, tables?: (table: Ingest
   const rows: Record<string, unknown[]> = {};
   for (const [table, encoded] of Object.entries(envelope.tables) as Array<[IngestTable, EncodedRows | undefined]>) {
     if (!encoded || (tables && !tables(table))) continue;
-    rows[table] = encoded.jsonEachRow.toString('utf8').split('\n').map((line) => JSON.parse(line));
+    const columns = COMPACT_COLUMNS[table];
+    rows[table] = encoded.format === 'JSONCompactEachRow' && columns
+      ? decodeCompactRows(encoded.body, columns)
+      : encoded.body.toString('utf8').split('\n').map((line) => JSON.parse(line));
   }
   return rows as Partial<TableRows>;
 }
 
-/** The encode stage: rows → JSONEachRow per table. */
+/** The encode stage: rows → the store's insert format per table. */
 export function encodeEnvelope(rows: Partial<TableRows>): IngestEnvelope {
   const tables: IngestEnvelope['tables'] = {};
   for (const table of INGEST_TABLES) {
     const list = rows[table];
     if (!list || list.length === 0) continue;
+    if (table === 'otel_logs') {
+      tables[table] = { count: list.length, format: 'JSONCompactEachRow', body: encodeLogRows(list as LogRow[]) };
+      continue;
+    }
     let text = '';
     for (let i = 0; i < list.length; i++) text += (i ? '\n' : '') + JSON.stringify(list[i]);
-    tables[table] = { count: list.length, jsonEachRow: Buffer.from(text, 'utf8') };
+    tables[table] = { count: list.length, format: 'JSONEachRow', body: Buffer.from(text, 'utf8') };
   }
   return { tables, rows };
 }

@@ -159,5 +159,17 @@ for (const adapter of adapters) {
       await expect(store.query('SELECT * FROM no_such_table')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
       await expect(store.ping()).resolves.toBeUndefined();
     });
+
+    it('inserts JSONCompactEachRow with its column list (the ingest writer\'s logs format), deduplicated too', async () => {
+      const row = { ...logRow(10, 'compact'), TemplateId: 't1' };
+      const columns = Object.keys(row);
+      const body = Buffer.from(JSON.stringify(Object.values(row)));
+      await store.insertRows('otel_logs', body, { format: 'JSONCompactEachRow', columns, dedupToken: 'contract-compact-1' });
+      await store.insertRows('otel_logs', body, { format: 'JSONCompactEachRow', columns, dedupToken: 'contract-compact-1' });
+      const rows = await store.query<{ Body: string; TemplateId: string; LogAttributes: Record<string, string> }>(
+        `SELECT Body, TemplateId, LogAttributes FROM otel_logs WHERE ServiceName = 'compact'`,
+      );
+      expect(rows).toEqual([{ Body: row.Body, TemplateId: 't1', LogAttributes: { i: '10' } }]);
+    });
   });
 }

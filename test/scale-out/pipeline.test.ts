@@ -124,7 +124,7 @@ describeWithKafka('scale-out: gateway → Kafka → writer → store role', (bro
     const row = JSON.stringify({ Timestamp: 'not a time', ServiceName: service, Body: marker });
     const producer = new Kafka({ clientId: 'refused-test', brokers, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
-    await producer.send({ topic: TOPICS.logs, messages: [{ key: service, value: envelopeCodec.encode({ tables: { otel_logs: { count: 1, jsonEachRow: Buffer.from(row) } } }) }] });
+    await producer.send({ topic: TOPICS.logs, messages: [{ key: service, value: envelopeCodec.encode({ tables: { otel_logs: { count: 1, format: 'JSONEachRow', body: Buffer.from(row) } } }) }] });
     await producer.disconnect();
     // The same partition, behind it: stored once the refused batch is out of the way.
     const res = await fetch(`${gateway.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpLogs(service, 'after-refused', 10) });
