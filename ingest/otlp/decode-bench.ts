@@ -7,7 +7,7 @@ import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { DEFAULT_DECODE_LIMITS } from '../decode/limits.js';
-import { decodeLogs } from './logs.js';
+import { decodeLogs, referenceLogRows } from './logs.js';
 import type { OtlpFormat } from './request.js';
 import { otlpTypes } from './schema.js';
 
@@ -48,4 +48,5 @@ console.log(`1000-record request: protobuf ${bodies.protobuf.length} bytes, JSON
 for (const format of ['protobuf', 'json'] as OtlpFormat[]) {
   measure(`decodeLogs (${format})`, format === 'protobuf' ? 2000 : 300, () => decodeLogs(bodies[format], format, DEFAULT_DECODE_LIMITS));
 }
+measure('reference decoder (protobufjs)', 2000, () => referenceLogRows(bodies.protobuf, 'protobuf', DEFAULT_DECODE_LIMITS, '0.000000000'));
 measure('protobufjs Type.decode alone', 2000, () => otlpTypes.logsRequest.decode(bodies.protobuf));

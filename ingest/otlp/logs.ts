@@ -2,13 +2,16 @@ import { VigilError } from '../../api/errors.js';
 import { checkItemCount, type DecodeLimits } from '../decode/limits.js';
 import { nanoTime, type DecodedBatch, type LogRow, type NanoTime } from '../rows.js';
 import { FieldPath } from './field-path.js';
+import { readLogRows } from './logs-protobuf.js';
 import type { ExportLogsServiceRequest, LogRecord } from './messages.js';
 import { decodeRequest, onlyVigilErrors, readResource, readScope, type OtlpFormat, type ScopeColumns } from './request.js';
 import { otlpTypes } from './schema.js';
 import { anyValueToString, attributesToMap, checkString, idToHex, int64ToNanoTime } from './values.js';
 
 /**
- * OTLP ExportLogsServiceRequest → `otel_logs` rows. The hot path of ingest.
+ * OTLP ExportLogsServiceRequest → `otel_logs` rows. The hot path of ingest: protobuf
+ * bodies go through the wire-level reader of logs-protobuf.ts, which hands anything it
+ * does not handle to the reference decoder below.
  * Timestamp is `timeUnixNano`, else `observedTimeUnixNano`, else `receivedAtNs`
  * (the receive time, when the caller passes it; the epoch otherwise, as the
  * Collector's exporter writes it). A bad id, severity or limit rejects the
@@ -21,11 +24,15 @@ export function decodeLogs(
   receivedAtNs?: bigint,
 ): DecodedBatch {
   return onlyVigilErrors(() => {
-    const request = decodeRequest<ExportLogsServiceRequest>(otlpTypes.logsRequest, body, format);
     const fallbackTime = nanoTime(receivedAtNs ?? 0n);
-    const rows = logRows(request, limits, fallbackTime);
+    const rows = (format === 'protobuf' ? readLogRows(body, limits, fallbackTime) : undefined) ?? referenceLogRows(body, format, limits, fallbackTime);
     return { rows: rows.length > 0 ? { otel_logs: rows } : {}, rejected: 0 };
   });
+}
+
+/** The reference decoder: protobufjs (or the OTLP/JSON reader) into messages, then rows. */
+export function referenceLogRows(body: Buffer, format: OtlpFormat, limits: DecodeLimits, fallbackTime: NanoTime): LogRow[] {
+  return logRows(decodeRequest<ExportLogsServiceRequest>(otlpTypes.logsRequest, body, format), limits, fallbackTime);
 }
 
 function logRows(request: ExportLogsServiceRequest, limits: DecodeLimits, fallbackTime: NanoTime): LogRow[] {
