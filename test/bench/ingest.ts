@@ -13,8 +13,8 @@
  *        --clients C (default 64: a fleet of agents, each with one request in flight)
  *        --batch B (records per request, default 1000)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SeverityNumber } from '@opentelemetry/api-logs';
@@ -96,13 +96,31 @@ async function rawChdbRun(store: ChdbStore, encoded: Buffer[], format: 'JSONEach
   return rows / ((performance.now() - started) / 1000);
 }
 
-async function endToEndRun(payloads: Uint8Array[], templates: boolean): Promise<{ rate: number; latenciesMs: number[] }> {
+/**
+ * CPU time (user + system, all threads: JS and the engine) a process has used, in ms, from
+ * /proc; undefined where there is none. Other work sharing the machine's cores moves it far
+ * less than it moves the rates, so before/after comparisons on a busy machine use it.
+ */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: /proc/<pid>/stat counts CPU time in these ticks (100 on every mainstream Linux build). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+async function endToEndRun(payloads: Uint8Array[], templates: boolean): Promise<{ rate: number; latenciesMs: number[]; cpuMsPer1000?: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
   const vigil = await spawnVigil(['--data-dir', dataDir, '--ttl-days', '0'], { VIGIL_LOGS_TEMPLATES_ENABLED: String(templates) });
   const latenciesMs: number[] = [];
   let sent = 0;
   let acked = 0;
   const started = performance.now();
+  const cpuBefore = cpuMs(vigil.child.pid);
   try {
     await Promise.all(Array.from({ length: CLIENTS }, async (_, c) => {
       while (sent < RECORDS) {
@@ -125,7 +143,9 @@ async function endToEndRun(payloads: Uint8Array[], templates: boolean): Promise<
     const seconds = (performance.now() - started) / 1000;
     const stats = (await (await fetch(`${vigil.url}/api/v1/stats`)).json()) as { logs: number };
     if (stats.logs !== acked) throw new Error(`committed ${stats.logs} rows but ${acked} were acknowledged`);
-    return { rate: acked / seconds, latenciesMs };
+    const cpuAfter = cpuMs(vigil.child.pid);
+    const cpuMsPer1000 = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / (acked / 1000);
+    return { rate: acked / seconds, latenciesMs, cpuMsPer1000 };
   } finally {
     vigil.child.kill('SIGTERM');
     await waitForExit(vigil.child);
@@ -169,7 +189,7 @@ async function latencyAtLoad(payloads: Uint8Array[], ratePerSec: number, seconds
 }
 
 async function main() {
-  console.log(`bench:ingest — ${RECORDS.toLocaleString()} OTLP/protobuf log records per run, ${CLIENTS} clients, ${BATCH} records/request, ${RUNS} runs`);
+  console.log(`bench:ingest — ${RECORDS.toLocaleString()} OTLP/protobuf log records per run, ${CLIENTS} clients, ${BATCH} records/request, ${RUNS} runs (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
   const payloads = makePayloads();
   const decoded = payloads.map((p) => decodeLogs(Buffer.from(p), 'protobuf', LIMITS).rows);
   const encoded = decoded.map((rows) => Buffer.from((rows.otel_logs ?? []).map((r) => JSON.stringify(r)).join('\n')));
@@ -184,6 +204,7 @@ async function main() {
   const rawRates: number[] = [];
   const compactRates: number[] = [];
   const allLatencies: number[] = [];
+  const cpuPer1000: number[] = [];
   try {
     for (let run = 1; run <= RUNS; run++) {
       const raw = await rawChdbRun(store, encoded, 'JSONEachRow');
@@ -195,7 +216,8 @@ async function main() {
       e2eRates.push(e2e.rate);
       plainRates.push(plain.rate);
       allLatencies.push(...e2e.latenciesMs);
-      console.log(`run ${run}: end-to-end ${Math.round(e2e.rate).toLocaleString()} records/s (without template mining ${Math.round(plain.rate).toLocaleString()}), raw chDB ${Math.round(raw).toLocaleString()} rows/s (JSONCompactEachRow ${Math.round(rawCompact).toLocaleString()}), ratio ${(e2e.rate / raw).toFixed(2)}, p99 ack ${quantile(e2e.latenciesMs, 0.99).toFixed(0)} ms`);
+      if (e2e.cpuMsPer1000 !== undefined) cpuPer1000.push(e2e.cpuMsPer1000);
+      console.log(`run ${run}: end-to-end ${Math.round(e2e.rate).toLocaleString()} records/s (without template mining ${Math.round(plain.rate).toLocaleString()}), raw chDB ${Math.round(raw).toLocaleString()} rows/s (JSONCompactEachRow ${Math.round(rawCompact).toLocaleString()}), ratio ${(e2e.rate / raw).toFixed(2)}, p99 ack ${quantile(e2e.latenciesMs, 0.99).toFixed(0)} ms${e2e.cpuMsPer1000 === undefined ? '' : `, Vigil CPU ${e2e.cpuMsPer1000.toFixed(0)} ms per 1000 records`}, load average ${loadavg()[0].toFixed(1)}`);
     }
   } finally {
     await store.close();
@@ -211,6 +233,7 @@ async function main() {
   console.log(`ratio:               ${(e2e / raw).toFixed(2)} (goal ≥ 0.5)`);
   const rawCompact = median(compactRates);
   console.log(`median raw chDB:     ${Math.round(rawCompact).toLocaleString()} rows/s (JSONCompactEachRow, Vigil's own encoding; end-to-end is ${(e2e / rawCompact).toFixed(2)} of it)`);
+  if (cpuPer1000.length > 0) console.log(`Vigil CPU time:      ${median(cpuPer1000).toFixed(0)} ms per 1000 records end to end (all threads: receivers, mining, engine; less sensitive than the rates to other work sharing the cores)`);
   console.log(`ack latency at saturation (${CLIENTS} clients): p50 ${quantile(allLatencies, 0.5).toFixed(0)} ms, p99 ${quantile(allLatencies, 0.99).toFixed(0)} ms`);
   const steadyRate = Math.round(e2e / 2);
   const steady = await latencyAtLoad(payloads, steadyRate, 15);
