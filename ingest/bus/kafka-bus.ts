@@ -4,12 +4,12 @@ import {
   Partitioners,
   logLevel as KafkaLogLevel,
   type Admin,
-  type Consumer,
   type EachBatchPayload,
   type KafkaMessage,
   type Message,
   type Producer,
 } from 'kafkajs';
+import { ConsumerMember } from './kafka-member.js';
 import { BusFullError, type BatchContext, type Bus, type BusMessage, type Codec, type SubscribeOptions, type Subscription } from './bus.js';
 
 export interface KafkaBusOptions<T> {
@@ -242,18 +242,16 @@ export class KafkaBus<T> implements Bus<T> {
   async subscribe(options: SubscribeOptions<T>): Promise<Subscription> {
     if (this.closed) throw new Error('bus is closed');
     const tuning = this.options.consumer ?? {};
-    const stopping = { value: false };
+    let member: ConsumerMember | undefined;
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: tuning.sessionTimeoutMs ?? 30_000,
       maxBytesPerPartition: tuning.maxBytesPerPartition ?? 1_048_576,
       maxWaitTimeInMs: tuning.maxWaitTimeMs ?? 5_000,
       allowAutoTopicCreation: false,
-      // kafkajs restarts a consumer that crashed on a retriable error (the broker went away) from a
-      // timer that `disconnect` does not always cancel (kafkajs#1147): a member stopped while it was
-      // crashing came back and kept the process alive. A stopped member never restarts.
-      retry: { retries: 5, restartOnFailure: async () => !stopping.value },
+      retry: { retries: 5, restartOnFailure: () => member!.restartOnFailure() },
     });
+    member = new ConsumerMember(consumer);
     // Partitions whose pending range (stableBatches) was looked up since the last group join.
     const checked = new Set<string>();
     const joined = new Promise<void>((resolve) => {
@@ -276,7 +274,7 @@ export class KafkaBus<T> implements Bus<T> {
       await consumer.disconnect().catch(() => undefined);
       throw err;
     }
-    return this.track(consumer, stopping, tuning.stopTimeoutMs ?? 15_000);
+    return this.track(member, tuning.stopTimeoutMs ?? 15_000);
   }
 
   async close(): Promise<void> {
@@ -474,16 +472,12 @@ export class KafkaBus<T> implements Bus<T> {
     }
   }
 
-  private track(consumer: Consumer, stopping: { value: boolean }, stopTimeoutMs: number): Subscription {
-    let stopped: Promise<void> | undefined;
+  private track(member: ConsumerMember, stopTimeoutMs: number): Subscription {
     const subscription: Subscription = {
-      stop: () =>
-        (stopped ??= (async () => {
-          stopping.value = true;
-          this.consumers.delete(subscription);
-          // The batch in flight finishes (insert, commit) before kafkajs leaves the group.
-          await withTimeout(consumer.disconnect(), stopTimeoutMs, 'consumer did not leave its group').catch(() => undefined);
-        })()),
+      stop: () => {
+        this.consumers.delete(subscription);
+        return member.stop(stopTimeoutMs);
+      },
     };
     this.consumers.add(subscription);
     return subscription;

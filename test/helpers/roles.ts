@@ -69,6 +69,21 @@ export async function stopProcess(proc: VigilProcess | undefined, signal: NodeJS
   }
 }
 
+/**
+ * Sends SIGTERM and waits up to `boundMs` for the process to exit by itself: its exit code and
+ * how long it took, or undefined when it did not (it is then SIGKILLed, so nothing leaks).
+ */
+export async function terminate(proc: VigilProcess, boundMs: number): Promise<{ code: number | null; elapsedMs: number } | undefined> {
+  const startedMs = Date.now();
+  proc.child.kill('SIGTERM');
+  const exited = waitForExit(proc.child);
+  const code = await Promise.race([exited, new Promise<'late'>((r) => setTimeout(() => r('late'), boundMs).unref())]);
+  if (code !== 'late') return { code, elapsedMs: Date.now() - startedMs };
+  proc.child.kill('SIGKILL');
+  await exited;
+  return undefined;
+}
+
 /** An OTLP/JSON logs request of `n` records with bodies `<prefix>-<i>`, timestamped now. */
 export function otlpLogs(service: string, prefix: string, n: number): string {
   const now = BigInt(Date.now()) * 1_000_000n;

@@ -7,12 +7,17 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventually } from '../helpers/embedded.js';
-import { otlpLogs, spawnGateway, spawnStoreRole, spawnWriter, stopProcess, type StoreRole } from '../helpers/roles.js';
+import { otlpLogs, spawnGateway, spawnStoreRole, spawnWriter, stopProcess, terminate, type StoreRole } from '../helpers/roles.js';
 import type { VigilProcess } from '../helpers/vigil-process.js';
 import { describeWithKafka } from '../kafka/kafka-env.js';
 import { OwnBroker } from './own-broker.js';
 
 const PER_REQUEST = 20;
+/**
+ * A writer told to stop (SIGTERM) finishes its batch in flight, leaves its groups and exits within
+ * this: each group member gets at most 15 s (KafkaBus stopTimeoutMs, all in parallel), plus margin.
+ */
+const CLEAN_EXIT_MS = 25_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describeWithKafka('scale-out under failures (own broker)', () => {
@@ -75,6 +80,10 @@ describeWithKafka('scale-out under failures (own broker)', () => {
     await broker.down();
     await sleep(2_000);
     await broker.up();
+    // Stopped while its consumers recover from the restart: it must still drain and exit, by itself.
+    const whileRecovering = await terminate(writers[1], CLEAN_EXIT_MS);
+    expect(whileRecovering, `writer did not exit within ${CLEAN_EXIT_MS} ms of SIGTERM after the broker restart:\n${writers[1].output().slice(-2000)}`).toBeDefined();
+    expect(whileRecovering!.code).toBe(0);
     await sleep(4_000);
     stop = true;
     await Promise.all(clients);
@@ -90,5 +99,11 @@ describeWithKafka('scale-out under failures (own broker)', () => {
     const perRequest = new Map(rows.map((r) => [r.id, Number(r.n)]));
     expect(acked.filter((id) => perRequest.get(id) !== PER_REQUEST)).toEqual([]);
     expect([...perRequest].filter(([, n]) => n !== PER_REQUEST)).toEqual([]);
+
+    // The writer that carried the load after the restart stops cleanly as well.
+    const last = await terminate(writers[2], CLEAN_EXIT_MS);
+    expect(last, `writer did not exit within ${CLEAN_EXIT_MS} ms of SIGTERM:\n${writers[2].output().slice(-2000)}`).toBeDefined();
+    expect(last!.code).toBe(0);
+    console.log(`SIGTERM to exit: ${whileRecovering!.elapsedMs} ms while recovering from the broker restart, ${last!.elapsedMs} ms after it`);
   }, 240_000);
 });
