@@ -84,6 +84,7 @@ describeWithKafka('scale-out under failures (own broker)', () => {
     const whileRecovering = await terminate(writers[1], CLEAN_EXIT_MS);
     expect(whileRecovering, `writer did not exit within ${CLEAN_EXIT_MS} ms of SIGTERM after the broker restart:\n${writers[1].output().slice(-2000)}`).toBeDefined();
     expect(whileRecovering!.code).toBe(0);
+    expect(writers[1].output()).not.toContain('still open: exiting'); // it ended by itself, not by the backstop
     await sleep(4_000);
     stop = true;
     await Promise.all(clients);
@@ -104,6 +105,7 @@ describeWithKafka('scale-out under failures (own broker)', () => {
     const last = await terminate(writers[2], CLEAN_EXIT_MS);
     expect(last, `writer did not exit within ${CLEAN_EXIT_MS} ms of SIGTERM:\n${writers[2].output().slice(-2000)}`).toBeDefined();
     expect(last!.code).toBe(0);
+    expect(writers[2].output()).not.toContain('still open: exiting');
     console.log(`SIGTERM to exit: ${whileRecovering!.elapsedMs} ms while recovering from the broker restart, ${last!.elapsedMs} ms after it`);
   }, 240_000);
 });

@@ -55,7 +55,23 @@ async function runRole(config: FlatConfig, logger: Logger, stdout: NodeJS.Writab
   const role = await startRole(config, logger);
   stdout.write([`Vigil listening on ${role.url}`, ...role.banner, ''].join('\n'));
   await untilSignal(logger, () => role.close());
+  exitIfStillBusy(logger);
   return 0;
+}
+
+/** How long a stopped role may take to let the process end by itself. */
+const EXIT_GRACE_MS = 5_000;
+
+/**
+ * A role has drained and committed everything once `close` resolved; a client library that
+ * still holds a connection or timer then (kafkajs reconnecting a member it was told to stop)
+ * must not keep the process alive, so it is ended, with a warning saying what was left.
+ */
+function exitIfStillBusy(logger: Logger): void {
+  setTimeout(() => {
+    logger.warn({ activeResources: process.getActiveResourcesInfo() }, 'stopped, but connections or timers were still open: exiting');
+    process.exit(process.exitCode ?? 0);
+  }, EXIT_GRACE_MS).unref();
 }
 
 /** Waits for SIGINT/SIGTERM, then closes gracefully (in-flight work finishes first). */
