@@ -25,7 +25,7 @@ import { openServerStore } from './server-store.js';
  * Api: the REST API and the web UI over the ClickHouse store, without receivers or detection.
  * The live stream (`GET /api/v1/anomalies/stream`) carries what the detectors publish on
  * `vigil.anomalies` and `vigil.incidents`; each api process reads them in a consumer group of its
- * own from the latest offset, so every one of them streams every event. Incidents are read
+ * own, starting at the topics' end when it starts, so every one of them streams every event from then on. Incidents are read
  * from the store; acknowledging or resolving one needs the incident engine's process (embedded
  * mode), so those answer INCIDENTS_DISABLED here.
  */
@@ -53,17 +53,21 @@ export async function startApiRole(config: FlatConfig, logger: Logger): Promise<
     await retryUntil('Kafka not reachable', () => anomalies.ensureTopics([ANOMALY_TOPIC, INCIDENT_TOPIC]), 60_000, (err) =>
       logger.warn({ err: (err as Error).message }, 'waiting for Kafka'),
     );
+    // One group per topic: kafkajs assigns a group's partitions across its members whatever each subscribed to.
+    const groups = { anomalies: `${groupId}.anomalies`, incidents: `${groupId}.incidents` };
+    await anomalies.startGroupAtEnd(groups.anomalies, ANOMALY_TOPIC);
+    await incidents.startGroupAtEnd(groups.incidents, INCIDENT_TOPIC);
     subscriptions.push(
       await anomalies.subscribe({
         topic: ANOMALY_TOPIC,
-        groupId,
+        groupId: groups.anomalies,
         onBatch: async (messages) => {
           for (const { value } of messages) hub.broadcast('anomaly', { type: value.type, ...anomalyView(value.anomaly) });
         },
       }),
       await incidents.subscribe({
         topic: INCIDENT_TOPIC,
-        groupId,
+        groupId: groups.incidents,
         onBatch: async (messages) => {
           for (const { value } of messages) hub.broadcast('incident', { transition: value.transition, ...incidentView(value.incident) });
         },

@@ -444,6 +444,18 @@ export class KafkaBus<T> implements Bus<T> {
     }
   }
 
+  /**
+   * Commits the topic's current end offsets for a group that has none, so that its first member
+   * reads exactly what is published from now on (kafkajs' `fromBeginning: false` instead resolves
+   * "latest" when the member first fetches, which misses what is published in between, and again
+   * on every restart of a member that has committed nothing yet).
+   */
+  async startGroupAtEnd(groupId: string, topic: string): Promise<void> {
+    const admin = await this.connectedAdmin();
+    const highs = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({ groupId, topic, partitions: highs.map((h) => ({ partition: h.partition, offset: h.high })) });
+  }
+
   /** Per-partition lag of a consumer group on a topic: high watermark minus committed offset. */
   async consumerLag(groupId: string, topic: string): Promise<PartitionLag[]> {
     const admin = await this.connectedAdmin();

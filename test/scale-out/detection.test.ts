@@ -56,17 +56,21 @@ describeWithKafka('scale-out: distributed detection (gateway → Kafka → write
     const shifted = Array.from({ length: 4 }, (_, i) => [SHIFT_AT + i * MINUTE_MS, value(NORMAL + i)] as [number, number]);
     await postMetrics(gateway.url, gaugeBody(service, METRIC, {}, shifted));
 
-    const event = await sse.next((e) => e.event === 'anomaly' && e.data.start === new Date(SHIFT_AT).toISOString(), 90_000);
-    expect(event.data).toMatchObject({ type: 'open', service, signal: 'metric', name: METRIC, stat: 'value' });
-    expect(event.data.peakScore).toBeGreaterThanOrEqual(0.5);
-
     const found = await eventually(async () => {
       const { anomalies } = await getJson(`${api.url}/api/v1/anomalies?${range}&service=${service}&signal=metric`);
       return anomalies.some((a: any) => a.start === new Date(SHIFT_AT).toISOString()) && anomalies;
-    }, 60_000, 500);
+    }, 90_000, 500).catch((err) => {
+      throw new Error(`${(err as Error).message}\ndetector output:\n${detector.output().slice(-3000)}`);
+    });
     const afterShift = found.filter((a: any) => Date.parse(a.start) >= SHIFT_AT);
     expect(afterShift).toHaveLength(1);
     expect(afterShift[0]).toMatchObject({ service, name: METRIC, detector: 'vigil' });
+
+    const event = await sse.next((e) => e.event === 'anomaly' && e.data.start === new Date(SHIFT_AT).toISOString(), 30_000).catch((err) => {
+      throw new Error(`${(err as Error).message}\napi output:\n${api.output().slice(-3000)}\ndetector output:\n${detector.output().slice(-3000)}`);
+    });
+    expect(event.data).toMatchObject({ type: 'open', service, signal: 'metric', name: METRIC, stat: 'value' });
+    expect(event.data.peakScore).toBeGreaterThanOrEqual(0.5);
     // The writer stored every point the detector scored.
     const [{ n }] = await store.query<{ n: string }>(`SELECT count() AS n FROM otel_metrics_gauge WHERE ServiceName = '${service}'`);
     expect(Number(n)).toBe(NORMAL + 4);
