@@ -74,6 +74,43 @@ describe('root-cause ranking', () => {
     expect(r.suspects[0].evidence.via).toBe('checkout,inventory');
   });
 
+  it('a service failing on its own ranks above the cache it calls when its calls to the cache show a stray blip', () => {
+    const r = rank([
+      anomaly('catalog', 'span_errors', T0, 0.95, { name: 'GET /product', expected: 0.002, actual: 0.4 }),
+      anomaly('catalog', 'span_errors', T0, 0.6, { name: 'GET product', expected: 0.001, actual: 0.02 }),
+      anomaly('api', 'span_errors', T0 + MIN, 0.9),
+    ]);
+    expect(r.rootService).toBe('catalog');
+    expect(r.services).not.toContain('redis');
+  });
+
+  it('a saturated service is not explained by a latency blip on its cache calls', () => {
+    const r = rank([
+      anomaly('catalog', 'span_latency', T0, 0.95, { name: 'GET /product', expected: 40, actual: 160 }),
+      anomaly('catalog', 'span_latency', T0, 0.55, { name: 'GET product', expected: 2, actual: 4 }),
+      anomaly('catalog', 'metric', T0, 0.9, { name: 'process.cpu.utilization' }),
+    ]);
+    expect(r.rootService).toBe('catalog');
+  });
+
+  it('the cache slowing down: its caller\'s delay is what its calls to the cache carry, so the cache ranks first', () => {
+    const r = rank([
+      anomaly('catalog', 'span_latency', T0, 0.9, { name: 'GET /product', expected: 40, actual: 430 }),
+      anomaly('catalog', 'span_latency', T0, 0.9, { name: 'GET product', expected: 2, actual: 402 }),
+      anomaly('catalog', 'log_rate', T0, 0.8),
+    ]);
+    expect(r.rootService).toBe('redis');
+  });
+
+  it('the cache refusing connections: failing calls explain the caller\'s errors and its slower requests', () => {
+    const r = rank([
+      anomaly('catalog', 'span_errors', T0, 0.95, { name: 'GET /product', expected: 0.002, actual: 0.9 }),
+      anomaly('catalog', 'span_latency', T0, 0.8, { name: 'GET /product', expected: 40, actual: 900 }),
+      anomaly('catalog', 'span_errors', T0, 1, { name: 'GET product', expected: 0.001, actual: 1 }),
+    ]);
+    expect(r.rootService).toBe('redis');
+  });
+
   it('a peer is not blamed when one of its callers is fine', () => {
     const r = rank([anomaly('checkout', 'span_errors', T0, 0.95, { name: 'SELECT orders' })]);
     expect(r.services).toEqual(['checkout']);

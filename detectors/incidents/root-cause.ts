@@ -19,7 +19,9 @@ import type { Suspect } from './types.js';
  * A change (deploy, config, flag) on the node before onset adds up to 0.15, more the closer.
  * Uninstrumented peers (databases, caches, queues) become nodes when every caller the
  * service map knows shows span errors or latency on the client spans that reach them, or
- * when two or more of their callers are anomalous and one of them shows it.
+ * when two or more of their callers are anomalous and one of them shows it — in both
+ * cases only client-span trouble that accounts for the caller's own symptoms counts
+ * (see explainsCaller): a fault in a service must not be pinned on the cache it calls.
  */
 export const WEIGHTS = { leaf: 0.35, explains: 0.25, onset: 0.2, strength: 0.2, change: 0.15 } as const;
 const ONSET_HALF_LIFE_MS = 120_000;
@@ -28,6 +30,13 @@ const ONSET_SLACK_MS = 60_000;
 const LATENCY_OR_ERRORS = new Set(['span_errors', 'span_latency']);
 /** Calls followed when looking for anomalous callees or callers. */
 const MAX_DEPTH = 6;
+/**
+ * A caller's own span anomaly is explained by its calls to a peer when those moved at least
+ * this share as much: half leaves room for the requests that do not call the peer.
+ */
+const CLIENT_SHARE = 0.5;
+/** Strength (peak score × signal weight) by which a caller's other anomaly may exceed its client-span trouble. */
+const STRENGTH_TOLERANCE = 0.2;
 
 export interface RankInput {
   anomalies: readonly AnomalyInput[];
@@ -127,7 +136,7 @@ function anomalousNodes(input: RankInput): Map<string, Node> {
   for (const [caller, anomalies] of byService) {
     for (const { peer, spanNames } of input.topology.peersOf(caller)) {
       const client = anomalies.filter((a) => LATENCY_OR_ERRORS.has(a.signal) && spanNames.has(a.name));
-      if (client.length === 0) continue;
+      if (client.length === 0 || !explainsCaller(client, anomalies)) continue;
       const perCaller = peerEvidence.get(peer) ?? new Map<string, AnomalyInput[]>();
       perCaller.set(caller, client);
       peerEvidence.set(peer, perCaller);
@@ -146,6 +155,48 @@ function anomalousNodes(input: RankInput): Map<string, Node> {
     nodes.set(peer, peerNode);
   }
   return nodes;
+}
+
+/**
+ * Whether a caller's trouble on its calls to a peer accounts for the rest of its trouble.
+ * A failing dependency shows on the caller's client spans to it at least as much as on the
+ * caller's own spans (its errors and delays reach the caller's requests, diluted by the
+ * requests that do not call it); a fault in the caller itself shows on its own spans far
+ * beyond what its client spans carry — a stray latency or error blip on the calls to a
+ * cache does not explain a service failing 40% of its requests. So every own span
+ * anomaly (errors, latency) needs a client-span anomaly of the same kind that moved at
+ * least CLIENT_SHARE as much, and the caller's other anomalies (resources, traffic) must
+ * not implicate it more strongly than the client spans do.
+ */
+function explainsCaller(client: readonly AnomalyInput[], all: readonly AnomalyInput[]): boolean {
+  const own = all.filter((a) => !client.includes(a) && !isLogSignal(a.signal));
+  const clientStrength = Math.max(...client.map(strengthOf));
+  for (const o of own) {
+    if (!LATENCY_OR_ERRORS.has(o.signal)) {
+      if (strengthOf(o) > clientStrength + STRENGTH_TOLERANCE) return false;
+      continue;
+    }
+    const moved = magnitudeOf(o);
+    const sameKind = (c: AnomalyInput) => c.signal === o.signal && (moved === undefined || (magnitudeOf(c) ?? Infinity) >= CLIENT_SHARE * moved);
+    // Calls that fail (refused, timing out) also slow the caller's requests down: failing calls may explain latency, if as strong.
+    const failingCalls = (c: AnomalyInput) => c.signal === 'span_errors' && o.signal === 'span_latency' && strengthOf(c) >= strengthOf(o);
+    if (!client.some((c) => sameKind(c) || failingCalls(c))) return false;
+  }
+  return true;
+}
+
+function strengthOf(a: AnomalyInput): number {
+  return a.peakScore * signalWeight(a);
+}
+
+/** How far the value moved from what was expected, when the anomaly says. */
+function magnitudeOf(a: AnomalyInput): number | undefined {
+  return a.expected !== undefined && a.actual !== undefined && Number.isFinite(a.expected) && Number.isFinite(a.actual) ? Math.abs(a.actual - a.expected) : undefined;
+}
+
+/** Logs follow the errors they report (a caller logs its dependency's failures): they implicate neither side. */
+function isLogSignal(signal: string): boolean {
+  return signal === 'log_rate' || isPatternSignal(signal);
 }
 
 function node(name: string, kind: NodeKind, anomalies: AnomalyInput[]): Node {
