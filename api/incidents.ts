@@ -1,5 +1,6 @@
 import { queries, type Store } from '../analytics/index.js';
 import {
+  EventClock,
   IncidentEngine,
   INCIDENT_TOPIC,
   toChange,
@@ -26,7 +27,7 @@ import type { Logger } from './logger.js';
  * and timelines to the store in the background. Open incidents are reloaded at start.
  */
 const TOPOLOGY_WINDOW_MS = 15 * 60_000;
-/** Event times further ahead of the wall clock than this are a sender's clock error, not progress. */
+/** Changes stored up to this far ahead of event time are read at start (senders' clocks differ a little). */
 const MAX_FUTURE_MS = 5 * 60_000;
 const FLUSH_RETRY_MS = 1_000;
 const MIN_TOPOLOGY_INTERVAL_MS = 2_000;
@@ -58,6 +59,8 @@ export interface IncidentRuntimeDeps {
 
 export class IncidentRuntime {
   private readonly engine: IncidentEngine;
+  /** Event time for ticks: where most services stand, not the one furthest ahead (see EventClock). */
+  private readonly clock = new EventClock();
   private subscriptions: Subscription[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** Inputs are applied one at a time, in arrival order. */
@@ -153,19 +156,24 @@ export class IncidentRuntime {
   }
 
   private async onIngest(envelopes: IngestEnvelope[]): Promise<void> {
-    let latestMs = 0;
+    let seen = false;
     for (const envelope of envelopes) {
       const rows = rowsOfEnvelope(envelope);
-      latestMs = Math.max(latestMs, latestEventMs(rows));
+      const latest = latestEventMsByService(rows);
+      if (latest.size > 0) {
+        this.clock.observe(latest);
+        seen = true;
+      }
       for (const e of rows.events ?? []) {
         const change = toChange({ source: e.Source, id: e.Id, type: e.Type, service: e.ServiceName, timeMs: msOf(e.Time), data: e.Data });
         if (change) this.apply({ kind: 'change', change, atMs: Date.now() });
       }
     }
-    if (latestMs > 0 && latestMs <= Date.now() + MAX_FUTURE_MS) {
-      await this.loadChanges(latestMs);
-      this.refreshTopology(latestMs);
-      this.apply({ kind: 'tick', eventTimeMs: latestMs, atMs: Date.now() });
+    const nowMs = this.clock.nowMs();
+    if (seen && nowMs !== undefined) {
+      await this.loadChanges(nowMs);
+      this.refreshTopology(nowMs);
+      this.apply({ kind: 'tick', eventTimeMs: nowMs, atMs: Date.now() });
     }
   }
 
@@ -261,13 +269,14 @@ export class IncidentRuntime {
   }
 }
 
-/** The latest event time in a batch of rows (spans, logs, metric points, events). */
-function latestEventMs(rows: Partial<TableRows>): number {
-  let latest = 0;
+/** The latest event time of each service in a batch of rows (spans, logs, metric points, events). */
+function latestEventMsByService(rows: Partial<TableRows>): Map<string, number> {
+  const latest = new Map<string, number>();
   const scan = (list: ReadonlyArray<Record<string, unknown>> | undefined, column: string) => {
     for (const r of list ?? []) {
-      const s = secondsOf(r[column] as string);
-      if (s > latest) latest = s;
+      const ms = secondsOf(r[column] as string) * 1000;
+      const service = String(r.ServiceName ?? '');
+      if (ms > (latest.get(service) ?? 0)) latest.set(service, ms);
     }
   };
   scan(rows.otel_traces as never, 'Timestamp');
@@ -276,7 +285,7 @@ function latestEventMs(rows: Partial<TableRows>): number {
   scan(rows.otel_metrics_sum as never, 'TimeUnix');
   scan(rows.otel_metrics_histogram as never, 'TimeUnix');
   scan(rows.events as never, 'Time');
-  return latest * 1000;
+  return latest;
 }
 
 function snapshotText(snapshot: TrackedSnapshot | undefined): string {

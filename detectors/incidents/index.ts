@@ -6,3 +6,4 @@ export { rankSuspects, WEIGHTS, type Ranking } from './root-cause.js';
 export { canOpen, familyOf, severityOf, signalWeight, type SignalFamily } from './signals.js';
 export { toChange, changeKindOf, type ChangeSource } from './changes.js';
 export { Topology } from './topology.js';
+export { EventClock, EVENT_CLOCK_DEFAULTS } from './event-clock.js';

@@ -43,7 +43,7 @@ const HOUR_MS = 3_600_000;
 export async function backfill(store: Store, options: BackfillOptions): Promise<BackfillResult> {
   const windowMs = options.windowMs ?? HOUR_MS;
   const core = new DetectionCore(options.core);
-  const bucketer = new MinuteBucketer({ lagMs: options.lagMs, maxSources: options.core.maxSeries * 2 });
+  const bucketer = new MinuteBucketer({ lagMs: options.lagMs, maxSources: options.core.maxSeries * 2, silentZeroMinutes: options.core.maxGapMinutes });
   const keep = (p: SeriesPoint) => !options.seriesPrefix || p.key.startsWith(options.seriesPrefix);
   const seen = new Set<string>();
   const anomalies = new Map<string, AnomalyRecord>();

@@ -42,6 +42,26 @@ describe('minute bucketing in event time', () => {
     expect(b.drain()).toEqual([]);
   });
 
+  it('hands out the zeros of a count series that fell silent as its clock closes minutes, up to the horizon', () => {
+    const b = new MinuteBucketer({ lagMs: 0, maxSources: 100, silentZeroMinutes: 3 });
+    b.add(log(T0, 'ERROR'));
+    b.add(log(T0 + 5_000, 'ERROR'));
+    for (let m = 0; m <= 6; m++) b.add(log(T0 + m * MIN + 30_000, 'INFO'));
+    const errors = b.drain().filter((p) => p.key === 'log_rate:api:ERROR:count');
+    // The clock has closed minutes 0–5: ERROR counted 2, then 0 for three minutes (the horizon).
+    expect(errors.map((p) => [(p.timeMs - T0) / MIN, p.value])).toEqual([[0, 2], [1, 0], [2, 0], [3, 0]]);
+    b.add(log(T0 + 7 * MIN, 'ERROR')); // speaking again: its minute is open, nothing was closed twice
+    b.add(log(T0 + 8 * MIN, 'INFO'));
+    expect(b.drain().filter((p) => p.key === 'log_rate:api:ERROR:count').map((p) => [(p.timeMs - T0) / MIN, p.value])).toEqual([[7, 1]]);
+  });
+
+  it('without silentZeroMinutes a silent series gets no points (the core fills its gap when it speaks again)', () => {
+    const b = new MinuteBucketer({ lagMs: 0, maxSources: 100 });
+    b.add(log(T0, 'ERROR'));
+    for (let m = 0; m <= 4; m++) b.add(log(T0 + m * MIN + 30_000, 'INFO'));
+    expect(b.drain().filter((p) => p.key === 'log_rate:api:ERROR:count').map((p) => p.value)).toEqual([1]);
+  });
+
   it('uses no wall clock: replaying the same data gives the same points', () => {
     const feed = () => {
       const b = new MinuteBucketer({ lagMs: MIN, maxSources: 100 });

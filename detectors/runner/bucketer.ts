@@ -23,6 +23,14 @@ export interface BucketerOptions {
    * Absent or intervalMs 0: off.
    */
   early?: { intervalMs: number; minSamples: number; minElapsedMs: number };
+  /**
+   * A count source (log or span counts) that stays silent while its clock closes minutes
+   * has counted zero in them: its zeros are handed out as its clock closes them, for at
+   * most this many minutes after its last data (absent or 0: only when it speaks again,
+   * by the detection core). Without them a series that falls silent — a new error pattern
+   * that stops, a rare error log — would keep its anomaly open for ever.
+   */
+  silentZeroMinutes?: number;
 }
 
 /**
@@ -34,6 +42,8 @@ export interface BucketerOptions {
  */
 const SILENCE_MS = 20_000;
 const SILENCE_HORIZON_MS = 10 * MINUTE_MS;
+/** The count series a source's signal closes into (spans: their rate). */
+const COUNT_SIGNAL_OF: Partial<Record<SeriesPoint['id']['signal'], SeriesPoint['id']['signal']>> = { log_rate: 'log_rate', log_pattern: 'log_pattern', span_rate: 'span_rate' };
 /** The reference clock needs this many live clocks, so one sender's skewed clock cannot mute the rest. */
 const MIN_REFERENCE_CLOCKS = 3;
 
@@ -43,6 +53,8 @@ interface SourceState {
   open: Map<number, Accumulator>;
   /** Start of the newest closed minute, or -Infinity. */
   closedThroughMs: number;
+  /** Start of the newest closed minute that had data, or -Infinity. */
+  lastDataMs: number;
   carry: Carry | undefined;
 }
 
@@ -75,7 +87,7 @@ export class MinuteBucketer {
   add(obs: Observation): void {
     let source = this.sources.get(obs.source);
     if (!source) {
-      source = { base: obs.base, clock: obs.clock, open: new Map(), closedThroughMs: -Infinity, carry: undefined };
+      source = { base: obs.base, clock: obs.clock, open: new Map(), closedThroughMs: -Infinity, lastDataMs: -Infinity, carry: undefined };
       this.sources.set(obs.source, source);
     }
     let clock = this.clocks.get(obs.clock);
@@ -108,7 +120,7 @@ export class MinuteBucketer {
       const clock = this.clocks.get(name);
       if (!clock) continue;
       clock.sweptThroughMs = this.dueThrough(clock);
-      this.closeClock(clock, clock.sweptThroughMs, points);
+      this.closeClock(clock, clock.sweptThroughMs, points, true);
     }
     this.dirty.clear();
     return points;
@@ -204,22 +216,36 @@ export class MinuteBucketer {
     return minuteOf(clock.watermarkMs - this.options.lagMs - MINUTE_MS);
   }
 
-  private closeClock(clock: Clock, closeThroughMs: number, out: SeriesPoint[]): void {
+  private closeClock(clock: Clock, closeThroughMs: number, out: SeriesPoint[], zeros = false): void {
     for (const key of clock.sources) {
       const source = this.sources.get(key);
       if (!source) {
         clock.sources.delete(key);
         continue;
       }
-      if (source.open.size === 0) continue;
       const due = [...source.open.keys()].filter((m) => m <= closeThroughMs).sort((a, b) => a - b);
       for (const minute of due) {
         const closed = closeMinute(source.base, source.open.get(minute)!, source.carry);
         source.open.delete(minute);
         source.carry = closed.carry;
         source.closedThroughMs = minute;
+        source.lastDataMs = minute;
         for (const v of closed.values) out.push({ key: seriesKey(v.id), id: v.id, timeMs: minute, value: v.value });
       }
+      if (zeros) this.silentZeros(source, closeThroughMs, out);
+    }
+  }
+
+  /** Zero counts of a silent count source for the minutes its clock has closed (see silentZeroMinutes). */
+  private silentZeros(source: SourceState, closeThroughMs: number, out: SeriesPoint[]): void {
+    const horizon = this.options.silentZeroMinutes ?? 0;
+    const signal = COUNT_SIGNAL_OF[source.base.signal];
+    if (horizon <= 0 || !signal || !Number.isFinite(source.lastDataMs)) return;
+    const id = { ...source.base, signal, stat: 'count' as const };
+    const untilMs = Math.min(closeThroughMs, source.lastDataMs + horizon * MINUTE_MS);
+    for (let minute = source.closedThroughMs + MINUTE_MS; minute <= untilMs; minute += MINUTE_MS) {
+      out.push({ key: seriesKey(id), id, timeMs: minute, value: 0 });
+      source.closedThroughMs = minute;
     }
   }
 }

@@ -46,6 +46,14 @@ describe('hysteresis', () => {
     expect(transitions.indexOf('close')).toBe(63); // a new normal after 60 points, then 3 quiet
   });
 
+  it('closes once the value is back most of the way, even when noise still crosses a narrow opening band', () => {
+    // Band at opening ±1 around 0; the burst peaks at 40; afterwards noise of ±3 around 0.
+    const state = createHysteresis();
+    const values = [40, 30, 2, -3, 3, -2, 3, 2, -3];
+    const transitions = values.map((value, i) => stepHysteresis(state, options, { timeMs: i, value, score: i === 0 ? 0.9 : 0, expected: 0, lower: -1, upper: 1 })?.transition);
+    expect(transitions.indexOf('close')).toBe(4); // quiet from the third point on, closed after 3 of them
+  });
+
   it('a new burst after closing is a new anomaly', () => {
     const events = feed([0.8, 0, 0, 0, 0.9, 0, 0, 0]);
     expect(events.map((e) => e.transition)).toEqual(['open', 'close', 'open', 'close']);

@@ -8,7 +8,11 @@
  * The band matters because detectors score *news*: a series that jumps and stays up scores
  * high once, then the detector adapts. Operationally the anomaly lasts until the series
  * is back where it was (that is when an incident recovers) — or, for a shift that turns out
- * to be the new normal, until `rebaselinePoints` points have passed.
+ * to be the new normal, until `rebaselinePoints` points have passed. "Back" means inside
+ * that band, or most of the way there: a value still counts as the anomaly only while it
+ * is at least RECOVERY_SHARE of the peak's distance from the expected value at opening. A
+ * band predicted narrow (a quiet series) is crossed by ordinary noise after recovery, and
+ * that noise must not hold the anomaly — and its incident — open for the whole horizon.
  */
 export interface HysteresisOptions {
   threshold: number;
@@ -19,6 +23,8 @@ export interface HysteresisOptions {
 }
 
 const DEFAULT_REBASELINE_POINTS = 60;
+/** Share of the peak's excursion a value must keep to count as not recovered yet. */
+const RECOVERY_SHARE = 0.5;
 
 export interface ScoredValue {
   timeMs: number;
@@ -45,8 +51,8 @@ export interface AnomalyWindow {
 export interface HysteresisState {
   open: AnomalyWindow | null;
   quiet: number;
-  /** Band of normal predicted for the point that opened the anomaly. */
-  base?: { lower: number; upper: number };
+  /** Band of normal (and expected value) predicted for the point that opened the anomaly. */
+  base?: { lower: number; upper: number; expected?: number };
   /** Points seen since the anomaly opened. */
   openPoints?: number;
 }
@@ -64,13 +70,13 @@ export function stepHysteresis(state: HysteresisState, options: HysteresisOption
     if (!(p.score >= options.threshold)) return undefined;
     state.open = { startMs: p.timeMs, endMs: p.timeMs, peakScore: p.score, peakMs: p.timeMs, expected: p.expected, actual: p.value, lower: p.lower, upper: p.upper };
     state.quiet = 0;
-    state.base = { lower: p.lower, upper: p.upper };
+    state.base = { lower: p.lower, upper: p.upper, expected: p.expected };
     state.openPoints = 0;
     return { transition: 'open', anomaly: { ...state.open } };
   }
   const openPoints = (state.openPoints = (state.openPoints ?? 0) + 1);
   const base = state.base;
-  const deviating = base !== undefined && openPoints <= (options.rebaselinePoints ?? DEFAULT_REBASELINE_POINTS) && (p.value < base.lower || p.value > base.upper);
+  const deviating = base !== undefined && openPoints <= (options.rebaselinePoints ?? DEFAULT_REBASELINE_POINTS) && (p.value < base.lower || p.value > base.upper) && notRecovered(base, open, p.value);
   if (p.score >= options.closeThreshold || deviating) {
     state.quiet = 0;
     open.endMs = p.timeMs;
@@ -84,4 +90,10 @@ export function stepHysteresis(state: HysteresisState, options: HysteresisOption
   state.base = undefined;
   state.openPoints = 0;
   return { transition: 'close', anomaly: { ...open } };
+}
+
+/** Still at least RECOVERY_SHARE of the peak's distance from the expected value at opening (snapshots before it was kept: any distance). */
+function notRecovered(base: NonNullable<HysteresisState['base']>, open: AnomalyWindow, value: number): boolean {
+  if (base.expected === undefined || !Number.isFinite(base.expected)) return true;
+  return Math.abs(value - base.expected) >= RECOVERY_SHARE * Math.abs(open.actual - base.expected);
 }

@@ -77,7 +77,7 @@ export class DetectorRunner {
   ) {
     this.core = new DetectionCore(options.core);
     // Sources (counters, span names …) outnumber series a little; bound them alike.
-    this.bucketer = new MinuteBucketer({ lagMs: options.lagMs, maxSources: options.core.maxSeries * 2, early: options.early });
+    this.bucketer = new MinuteBucketer({ lagMs: options.lagMs, maxSources: options.core.maxSeries * 2, early: options.early, silentZeroMinutes: options.core.maxGapMinutes });
   }
 
   async start(): Promise<void> {
