@@ -5,13 +5,20 @@
  * root cause ranked first / in the top 3, false alarms outside the blast radius, canary
  * records lost, and pages per incident transition (duplicates).
  *
- * Times are seconds of event time. At speed S, wall-clock delays in the pipeline count S
- * times over, so a run at speed > 1 over-states detection and paging times: its medians
- * are upper bounds of what a real-time run (speed 1, the default) measures.
+ * Times are seconds of event time. At speed S, wall-clock delays in the pipeline (batching,
+ * queries, the page's HTTP round trip) count S times over, so a run at speed > 1 over-states
+ * detection and paging times: its medians are upper bounds of what a real-time run
+ * measures. The headline figures therefore come from speed 1 (the default here and in
+ * the library specs), where event time and wall time are the same clock. What may be
+ * shortened honestly is what happens outside the fault windows: the warm-up history is
+ * replayed as fast as the pipeline takes it whatever the speed, and `--recovery` cuts the
+ * normal traffic after each fault (the incident still resolves: the next drill's 45 min of
+ * separating history pass through the pipeline before its fault).
  *
- * Usage: npm run bench:drills [-- --speed 10] [--drills a,b] [--recovery 15m] [--verbose]
+ * Usage: npm run bench:drills [-- --speed 1] [--drills a,b] [--recovery 1m] [--verbose]
  */
 import { createServer } from 'node:http';
+import { loadavg } from 'node:os';
 import { drillLibrary } from '../../chaos/drills/index.js';
 import { startTestVigil } from '../helpers/embedded.js';
 
@@ -19,7 +26,7 @@ const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
-const speed = Number(arg('speed', '10'));
+const speed = Number(arg('speed', '1'));
 const only = arg('drills', '').split(',').filter(Boolean);
 const recovery = arg('recovery', '');
 const verbose = process.argv.includes('--verbose');
@@ -51,7 +58,8 @@ const drills = drillLibrary().filter((d) => only.length === 0 || only.includes(d
 const faults: any[] = [];
 let falseAlarms = 0;
 let canaryLost = 0;
-console.log(`drill library at speed ${speed}× on ${vigil.url} (${drills.length} drills)\n`);
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+console.log(`drill library at speed ${speed}× on ${vigil.url} (${drills.length} drills${recovery ? `, recovery ${recovery}` : ''}); load average ${load()}\n`);
 console.log(`${'drill'.padEnd(28)} ${'status'.padEnd(8)} det  ttd s  page s  rca  top suspect            false  lost  wall s`);
 for (const d of drills) {
   let text = d.text.replace(/^(\s*speed:).*$/m, `$1 ${speed}`);
@@ -103,6 +111,7 @@ root cause ranked first         ${faults.filter((f) => f.rootCauseRank === 1).le
 root cause in the top 3         ${ranked.filter((f) => f.rootCauseRank <= 3).length}/${faults.length}
 false alarms outside blast      ${falseAlarms}
 canary records lost             ${canaryLost}
-pages delivered / duplicates    ${pages.length} / ${duplicates}`);
+pages delivered / duplicates    ${pages.length} / ${duplicates}
+load average at the end         ${load()}${speed === 1 ? '' : `\n(speed ${speed}: the time figures are upper bounds, wall-clock delays counted ${speed} times over)`}`);
 await vigil.stop();
 receiver.close();
