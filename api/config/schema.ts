@@ -66,7 +66,7 @@ export const CONFIG_KEYS = {
   'detect.earlyIntervalSeconds': { type: 'integer', default: 10, min: 0, max: 3600, description: 'Every this many event-time seconds, minutes not closed yet (the one in progress too) are scored on a copy of the detector, so an anomaly opens seconds after a fault starts; the closed minute confirms or closes it (0: off).' },
   'detect.earlyMinSamples': { type: 'integer', default: 20, min: 1, description: 'Spans a minute in progress needs before its error ratio and p95 latency are scored early.' },
   'detect.earlyMinElapsedSeconds': { type: 'integer', default: 30, min: 1, max: 60, description: 'Seconds into a minute before its counts (log and span rates, extrapolated to the minute) are scored early.' },
-  'detect.maxGapMinutes': { type: 'integer', default: 60, min: 0, description: 'Silent minutes of a count series (logs, spans) scored as zeros when it speaks again.' },
+  'detect.maxGapMinutes': { type: 'integer', default: 60, min: 0, description: 'Silent minutes of a count series (logs, spans) scored as zeros: as its service\'s clock closes them, or when it speaks again.' },
   'detect.snapshotIntervalSeconds': { type: 'integer', default: 300, min: 1, description: 'How often changed detector states are checkpointed to the store (also on eviction and shutdown).' },
   'incidents.enabled': { type: 'boolean', default: true, description: 'Group anomalies into incidents with ranked root-cause suspects (needs detect.enabled).' },
   'incidents.settleSeconds': { type: 'integer', default: 15, min: 0, max: 600, description: 'Event time an incident waits after its first anomaly before it opens (and pages), so simultaneous anomalies join the first page.' },

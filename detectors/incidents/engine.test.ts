@@ -165,6 +165,18 @@ describe('incident engine: lifecycle', () => {
     expect(late.messages[0].incident.id).not.toBe(inc.id);
   });
 
+  it('an anomaly too weak to open an incident does not reopen a resolved one (a reopen pages again)', () => {
+    const e = engine({ quietMs: 5 * MIN, reopenWindowMs: 30 * MIN, minScore: 0.6 });
+    const a = anomaly('payments', 'span_errors', T0);
+    const first = run(e, [opened(a), tick(T0 + MIN), closed(a, T0), tick(T0 + 6 * MIN)]);
+    expect(transitions(first)).toEqual(['opened@1', 'resolved@2']);
+    const weak = run(e, [opened(anomaly('checkout', 'metric', T0 + 15 * MIN, 0.51, { name: 'http.server.request.duration', stat: 'p95' })), tick(T0 + 16 * MIN)]);
+    expect(transitions(weak)).toEqual([]);
+    expect(e.get(first.messages[0].incident.id)?.status).toBe('resolved');
+    const strong = run(e, [opened(anomaly('checkout', 'span_errors', T0 + 20 * MIN, 0.9)), tick(T0 + 21 * MIN)]);
+    expect(transitions(strong)).toEqual(['reopened@3']);
+  });
+
   it('ack and resolve by a user: one transition each, versions count up, bad transitions refused', () => {
     const e = engine();
     const opening = run(e, [opened(anomaly('payments', 'span_errors', T0)), tick(T0 + MIN)]);

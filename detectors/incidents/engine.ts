@@ -17,7 +17,8 @@ import type { Incident, IncidentSeverity, IncidentTransition } from './types.js'
  * past it (anomalies arriving meanwhile join silently), then `opened` (the page);
  * `updated` whenever its services, anomalies, severity or ranking change; resolved by a
  * user or after `quietMs` of event time with all its anomalies closed; `reopened` by a
- * related anomaly within `reopenWindowMs` of resolution (the same id and fingerprint).
+ * related anomaly strong enough to open an incident (the reopen pages again) within
+ * `reopenWindowMs` of resolution (the same id and fingerprint).
  */
 
 const MINUTE_MS = 60_000;
@@ -142,12 +143,14 @@ export class IncidentEngine {
       return;
     }
     if (type === 'close') return;
-    const target = this.findIncident(a);
+    const mayOpen = canOpen(a, this.options.minScore);
+    // Reopening pages again, like opening: an anomaly too weak to open an incident only joins a live one.
+    const target = this.findIncident(a, undefined, mayOpen);
     if (target) {
       this.join(target, a, out, atMs);
       return;
     }
-    if (!canOpen(a, this.options.minScore)) return;
+    if (!mayOpen) return;
     const id = createHash('sha256').update(`incident\n${a.id}`).digest('hex').slice(0, 32);
     const t: Tracked = {
       incident: {
@@ -196,10 +199,11 @@ export class IncidentEngine {
   }
 
   /** The incident an anomaly belongs to: close in event time and on the call graph, nearest first. */
-  private findIncident(a: AnomalyInput, except?: Tracked): Tracked | undefined {
+  private findIncident(a: AnomalyInput, except?: Tracked, mayReopen = true): Tracked | undefined {
     let best: { t: Tracked; hops: number } | undefined;
     for (const t of this.tracked.values()) {
       if (t === except || (except && t.pending && t.incident.startMs > except.incident.startMs)) continue;
+      if (!mayReopen && t.incident.status === 'resolved') continue;
       const firstMs = t.incident.startMs - this.options.groupWindowMs;
       const lastMs = t.incident.status === 'resolved' ? (t.incident.resolvedMs ?? 0) + this.options.reopenWindowMs : lastEvidenceMs(t, this.watermarkMs) + this.options.groupWindowMs;
       if (a.startMs < firstMs || a.startMs > lastMs) continue;

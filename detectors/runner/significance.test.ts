@@ -23,6 +23,14 @@ describe('operational score', () => {
     expect(operationalScore({ signal: 'span_latency' }, 450, band(30, 3, 0.1), true)).toBe(0.75);
   });
 
+  it('a duration metric is a latency: a fifth is the least that counts, half is extreme', () => {
+    const duration = { signal: 'metric' as const, name: 'http.server.request.duration', stat: 'mean' as const };
+    expect(operationalScore(duration, 0.057, band(0.05, 0.002, 0.6), true)).toBe(0); // +14%: one slow request at a few per second
+    expect(operationalScore(duration, 0.065, band(0.05, 0.002, 0.2), true)).toBe(0.2); // +30%: the detector decides, not extreme
+    expect(operationalScore(duration, 0.45, band(0.05, 0.002, 0.2), true)).toBe(0.75);
+    expect(operationalScore({ signal: 'metric', name: 'process.memory.usage', stat: 'value' }, 1.3e8, band(1e8, 2e6, 0.2), true)).toBe(0.75); // other metrics: 20% is extreme
+  });
+
   it('leaves a detector in warm-up alone', () => {
     expect(operationalScore({ signal: 'metric' }, 1e9, band(1, 0.1, 0), false)).toBe(0);
   });

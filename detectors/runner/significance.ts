@@ -10,7 +10,7 @@ import type { SeriesId } from './series.js';
  *    half-width from the expected value, and by a margin no sampling noise explains (see
  *    `decisive`) — is anomalous whatever the detector's memory says;
  *  - a change too small to matter is not, whatever the detector says: an error ratio must move
- *    by at least one percentage point, a p95 latency by 20% and 2 ms (a 0.1% → 0.3% error
+ *    by at least one percentage point, a p95 latency by 20% and 2 ms (a duration metric by 20%) (a 0.1% → 0.3% error
  *    ratio on a quiet endpoint is "news" to a detector and noise to an SRE).
  */
 const EXTREME_BAND_MULTIPLE = 3;
@@ -20,14 +20,28 @@ const MIN_RATIO_CHANGE = 0.01;
 const MIN_LATENCY_CHANGE_MS = 2;
 const MIN_LATENCY_CHANGE_SHARE = 0.2;
 
+/** What the rules read of a series: its signal, and for metrics its name and stat. */
+export type SignificanceId = Pick<SeriesId, 'signal'> & Partial<Pick<SeriesId, 'name' | 'stat'>>;
+
+/**
+ * A duration histogram's mean or p95 (http.server.request.duration …) is a latency like a
+ * span's, in the metric's own unit: it gets the same relative rules (the absolute floors
+ * in ms do not apply to a unit we do not know). At a few requests a second one slow
+ * request moves a minute's mean by a fifth; that is noise, not a page.
+ */
+function isLatencyMetric(id: SignificanceId): boolean {
+  return id.signal === 'metric' && (id.stat === 'p95' || id.stat === 'mean') && /duration|latency/i.test(id.name ?? '');
+}
+
 /**
  * Big enough to page on by itself: an error ratio up (or down) 5 percentage points, a p95
  * latency 50% and 10 ms, a count 3 Poisson standard deviations and at least 5, any other
  * metric 20% of its level. Sparse series (a few errors an hour) have bands so narrow that
  * "three half-widths" alone is one stray error.
  */
-function decisive(id: Pick<SeriesId, 'signal'>, value: number, expected: number): boolean {
+function decisive(id: SignificanceId, value: number, expected: number): boolean {
   const change = Math.abs(value - expected);
+  if (isLatencyMetric(id)) return change >= 0.5 * Math.abs(expected);
   switch (id.signal) {
     case 'span_errors':
       return change >= 0.05;
@@ -42,8 +56,9 @@ function decisive(id: Pick<SeriesId, 'signal'>, value: number, expected: number)
   }
 }
 
-export function significant(id: Pick<SeriesId, 'signal'>, value: number, expected: number): boolean {
+export function significant(id: SignificanceId, value: number, expected: number): boolean {
   const change = Math.abs(value - expected);
+  if (isLatencyMetric(id)) return change >= MIN_LATENCY_CHANGE_SHARE * Math.abs(expected);
   switch (id.signal) {
     case 'span_errors':
       return change >= MIN_RATIO_CHANGE;
@@ -55,7 +70,7 @@ export function significant(id: Pick<SeriesId, 'signal'>, value: number, expecte
 }
 
 /** The score the runner acts on; `warm` = the detector is past its warm-up (its band means something). */
-export function operationalScore(id: Pick<SeriesId, 'signal'>, value: number, r: StepResult, warm: boolean): number {
+export function operationalScore(id: SignificanceId, value: number, r: StepResult, warm: boolean): number {
   if (!warm || !Number.isFinite(value) || !significant(id, value, r.expected)) return warm ? 0 : r.score;
   const halfWidth = Math.max(r.upper - r.expected, r.expected - r.lower);
   if (halfWidth > 0 && Math.abs(value - r.expected) > EXTREME_BAND_MULTIPLE * halfWidth && decisive(id, value, r.expected)) return Math.max(r.score, EXTREME_SCORE);
