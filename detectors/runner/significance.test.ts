@@ -31,6 +31,12 @@ describe('operational score', () => {
     expect(operationalScore({ signal: 'metric', name: 'process.memory.usage', stat: 'value' }, 1.3e8, band(1e8, 2e6, 0.2), true)).toBe(0.75); // other metrics: 20% is extreme
   });
 
+  it('a steady stream off by a record or two has not moved, however narrow its band', () => {
+    expect(operationalScore({ signal: 'log_rate' }, 61, band(60, 0.01, 0.9), true)).toBe(0); // one heartbeat a second, extrapolated
+    expect(operationalScore({ signal: 'log_rate' }, 0, band(60, 0.01, 0.9), true)).toBe(0.9); // it stopped
+    expect(operationalScore({ signal: 'log_rate' }, 3, band(0.2, 0.3, 0.6), true)).toBe(0.6); // rare errors: three is a move
+  });
+
   it('leaves a detector in warm-up alone', () => {
     expect(operationalScore({ signal: 'metric' }, 1e9, band(1, 0.1, 0), false)).toBe(0);
   });

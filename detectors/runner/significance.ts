@@ -10,7 +10,8 @@ import type { SeriesId } from './series.js';
  *    half-width from the expected value, and by a margin no sampling noise explains (see
  *    `decisive`) — is anomalous whatever the detector's memory says;
  *  - a change too small to matter is not, whatever the detector says: an error ratio must move
- *    by at least one percentage point, a p95 latency by 20% and 2 ms (a duration metric by 20%) (a 0.1% → 0.3% error
+ *    by at least one percentage point, a p95 latency by 20% and 2 ms (a duration metric by 20%),
+ *    a count by one Poisson standard deviation (a 0.1% → 0.3% error
  *    ratio on a quiet endpoint is "news" to a detector and noise to an SRE).
  */
 const EXTREME_BAND_MULTIPLE = 3;
@@ -64,6 +65,13 @@ export function significant(id: SignificanceId, value: number, expected: number)
       return change >= MIN_RATIO_CHANGE;
     case 'span_latency':
       return change >= Math.max(MIN_LATENCY_CHANGE_MS, MIN_LATENCY_CHANGE_SHARE * Math.abs(expected));
+    case 'span_rate':
+    case 'log_rate':
+    case 'log_pattern':
+      // Within one Poisson standard deviation (and under one record) a count has not moved: a
+      // steady stream (a heartbeat, one record a second) has a band so narrow that the count of
+      // a minute still in progress, extrapolated, is "news" to a detector by a record or two.
+      return change >= Math.max(1, Math.sqrt(Math.max(0, expected)));
     default:
       return true;
   }
