@@ -111,6 +111,14 @@ describe('root-cause ranking', () => {
     expect(r.rootService).toBe('redis');
   });
 
+  it('a log flood in a caller is its own: a stray error blip in a callee does not explain it', () => {
+    const r = rank([
+      anomaly('checkout', 'log_rate', T0, 0.75, { name: 'INFO', expected: 300, actual: 6000 }),
+      anomaly('payments', 'span_errors', T0 + 2 * MIN, 0.55),
+    ]);
+    expect(r.rootService).toBe('checkout');
+  });
+
   it('a peer is not blamed when one of its callers is fine', () => {
     const r = rank([anomaly('checkout', 'span_errors', T0, 0.95, { name: 'SELECT orders' })]);
     expect(r.services).toEqual(['checkout']);

@@ -10,7 +10,8 @@ import type { Suspect } from './types.js';
  * A node's score (0..1) is a weighted sum of four parts, each shown in `evidence`:
  *  - leaf (0.35): no anomalous node below it on the call graph. Errors and latency
  *    propagate upstream (a caller fails because its callee does), so the downstream-most
- *    anomalous node explains the others;
+ *    anomalous node explains the others — only those of them that show errors or latency:
+ *    a caller's log flood or memory shift is its own, whatever its callees do;
  *  - explains (0.25): the share of the other anomalous nodes that call it, directly or
  *    through other services;
  *  - onset (0.2): 1 for the earliest anomaly, decaying by half every 2 minutes after it;
@@ -71,8 +72,9 @@ export function rankSuspects(input: RankInput): Ranking {
   const names = new Set(nodes.keys());
   const firstOnsetMs = Math.min(...[...nodes.values()].map((n) => n.onsetMs));
   const scored = [...nodes.values()].map((node) => {
-    const below = reachable(node.name, names, (n) => calleesWithPeers(input.topology, n, nodes));
-    const above = reachable(node.name, names, (n) => callersWithPeers(input.topology, n, nodes));
+    // Only errors and latency travel up the call graph: a callee's trouble explains a caller's errors or delays, not its log flood or memory.
+    const below = propagated(node) ? reachable(node.name, names, (n) => calleesWithPeers(input.topology, n, nodes)) : new Set<string>();
+    const above = new Set([...reachable(node.name, names, (n) => callersWithPeers(input.topology, n, nodes))].filter((n) => propagated(nodes.get(n)!)));
     const leaf = below.size === 0 ? 1 : 0;
     const explains = names.size > 1 ? above.size / (names.size - 1) : 1;
     const onsetLagMs = node.onsetMs - firstOnsetMs;
@@ -197,6 +199,11 @@ function magnitudeOf(a: AnomalyInput): number | undefined {
 /** Logs follow the errors they report (a caller logs its dependency's failures): they implicate neither side. */
 function isLogSignal(signal: string): boolean {
   return signal === 'log_rate' || isPatternSignal(signal);
+}
+
+/** Whether a node shows what a failing callee passes on to its callers: errors (on spans or in error logs) or latency. */
+function propagated(n: Node): boolean {
+  return n.anomalies.some((a) => LATENCY_OR_ERRORS.has(a.signal) || (a.signal !== 'metric' && familyOf(a) === 'errors') || (a.signal === 'metric' && familyOf(a) === 'latency'));
 }
 
 function node(name: string, kind: NodeKind, anomalies: AnomalyInput[]): Node {
