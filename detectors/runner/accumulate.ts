@@ -66,6 +66,8 @@ export function accumulate(acc: Accumulator | undefined, sample: Sample): Accumu
 export interface MinuteValue {
   id: SeriesId;
   value: number;
+  /** For a ratio: how many samples (spans) it is of. */
+  samples?: number;
 }
 
 export interface ClosedMinute {
@@ -107,7 +109,7 @@ export function closeMinute(obsBase: Observation['base'], acc: Accumulator, carr
       return { values, carry };
     case 'span':
       push('count', acc.calls, 'span_rate');
-      push('ratio', acc.calls > 0 ? acc.errors / acc.calls : 0, 'span_errors');
+      values.push({ id: id('ratio', 'span_errors'), value: acc.calls > 0 ? acc.errors / acc.calls : 0, samples: acc.calls });
       push('p95', sketchQuantile(acc.durations, 0.95), 'span_latency');
       return { values, carry };
   }
@@ -129,7 +131,7 @@ export function peekMinute(obsBase: Observation['base'], acc: Accumulator, carry
       const values: MinuteValue[] = [];
       if (countsReady) values.push({ id: { ...obsBase, signal: 'span_rate', stat: 'count' }, value: acc.calls * scale });
       if (acc.calls >= options.minSamples) {
-        values.push({ id: { ...obsBase, signal: 'span_errors', stat: 'ratio' }, value: acc.errors / acc.calls });
+        values.push({ id: { ...obsBase, signal: 'span_errors', stat: 'ratio' }, value: acc.errors / acc.calls, samples: acc.calls });
         values.push({ id: { ...obsBase, signal: 'span_latency', stat: 'p95' }, value: sketchQuantile(acc.durations, 0.95) });
       }
       return values;

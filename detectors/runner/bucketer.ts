@@ -1,4 +1,4 @@
-import { accumulate, closeMinute, peekMinute, type Accumulator, type Carry } from './accumulate.js';
+import { accumulate, closeMinute, peekMinute, type Accumulator, type Carry, type MinuteValue } from './accumulate.js';
 import type { Observation } from './extract.js';
 import { Lru } from './lru.js';
 import { MINUTE_MS, minuteOf, seriesKey, type SeriesPoint } from './series.js';
@@ -42,6 +42,12 @@ export interface BucketerOptions {
  */
 const SILENCE_MS = 20_000;
 const SILENCE_HORIZON_MS = 10 * MINUTE_MS;
+function pointOf(v: MinuteValue, minute: number): SeriesPoint {
+  const point: SeriesPoint = { key: seriesKey(v.id), id: v.id, timeMs: minute, value: v.value };
+  if (v.samples !== undefined) point.samples = v.samples;
+  return point;
+}
+
 /** The count series a source's signal closes into (spans: their rate). */
 const COUNT_SIGNAL_OF: Partial<Record<SeriesPoint['id']['signal'], SeriesPoint['id']['signal']>> = { log_rate: 'log_rate', log_pattern: 'log_pattern', span_rate: 'span_rate' };
 /** The reference clock needs this many live clocks, so one sender's skewed clock cannot mute the rest. */
@@ -154,7 +160,7 @@ export class MinuteBucketer {
           } else {
             values = peekMinute(source.base, acc, carry, clock.watermarkMs - minute, early);
           }
-          for (const v of values) points.push({ key: seriesKey(v.id), id: v.id, timeMs: minute, value: v.value });
+          for (const v of values) points.push(pointOf(v, minute));
         }
       }
     }
@@ -192,7 +198,7 @@ export class MinuteBucketer {
       for (const minute of [...source.open.keys()].sort((a, b) => a - b)) {
         const closed = closeMinute(source.base, source.open.get(minute)!, carry);
         carry = closed.carry;
-        for (const v of closed.values) out.push({ key: seriesKey(v.id), id: v.id, timeMs: minute, value: v.value });
+        for (const v of closed.values) out.push(pointOf(v, minute));
         last = minute;
       }
       if (!Number.isFinite(last)) continue;
@@ -230,7 +236,7 @@ export class MinuteBucketer {
         source.carry = closed.carry;
         source.closedThroughMs = minute;
         source.lastDataMs = minute;
-        for (const v of closed.values) out.push({ key: seriesKey(v.id), id: v.id, timeMs: minute, value: v.value });
+        for (const v of closed.values) out.push(pointOf(v, minute));
       }
       if (zeros) this.silentZeros(source, closeThroughMs, out);
     }

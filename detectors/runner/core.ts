@@ -146,7 +146,7 @@ export class DetectionCore {
           for (let t = state.lastTimeMs + MINUTE_MS; t < p.timeMs; t += MINUTE_MS) this.stepOne(p.key, state, t, 0, scores, events);
         }
       }
-      this.stepOne(p.key, state, p.timeMs, p.value, scores, events);
+      this.stepOne(p.key, state, p.timeMs, p.value, scores, events, p.samples);
       if (state.early && state.lastTimeMs >= state.early.startMs) this.settleEarly(p.key, state, events);
     }
     return { scores, events, evicted: this.takeEvicted() };
@@ -200,9 +200,9 @@ export class DetectionCore {
     let last = state.lastTimeMs;
     let first: AnomalyWindow | undefined;
     let peak: ScoredValue | undefined;
-    const feed = (timeMs: number, value: number) => {
+    const feed = (timeMs: number, value: number, samples?: number) => {
       const r = step(detector, timeMs, value);
-      const score = operationalScore(state.id, value, r, true);
+      const score = operationalScore(state.id, value, r, true, samples);
       if (!(score >= this.options.threshold)) return;
       const scored: ScoredValue = { timeMs, value, score, expected: r.expected, lower: r.lower, upper: r.upper };
       first ??= { startMs: timeMs, endMs: timeMs, peakScore: score, peakMs: timeMs, expected: r.expected, actual: value, lower: r.lower, upper: r.upper };
@@ -214,7 +214,7 @@ export class DetectionCore {
         const gap = Math.round((p.timeMs - last) / MINUTE_MS) - 1;
         if (gap > 0 && gap <= this.options.maxGapMinutes) for (let t = last + MINUTE_MS; t < p.timeMs; t += MINUTE_MS) feed(t, 0);
       }
-      feed(p.timeMs, p.value);
+      feed(p.timeMs, p.value, p.samples);
       last = p.timeMs;
     }
     return first && peak ? { first, peak } : undefined;
@@ -250,9 +250,9 @@ export class DetectionCore {
     return { id, detector: createDetector({ detector: this.options.detector }), lastTimeMs: -Infinity, hysteresis: createHysteresis(), dirty: true };
   }
 
-  private stepOne(key: string, state: SeriesState, timeMs: number, value: number, scores: ScoredPoint[], events: AnomalyEvent[]): void {
+  private stepOne(key: string, state: SeriesState, timeMs: number, value: number, scores: ScoredPoint[], events: AnomalyEvent[], samples?: number): void {
     const r = step(state.detector, timeMs, value);
-    const score = operationalScore(state.id, value, r, isWarm(state.detector));
+    const score = operationalScore(state.id, value, r, isWarm(state.detector), samples);
     const scored: ScoredPoint = { key, timeMs, value, score, expected: r.expected, lower: r.lower, upper: r.upper };
     scores.push(scored);
     state.lastTimeMs = timeMs;

@@ -43,6 +43,8 @@ export interface SeriesPoint {
   /** Start of the event-time minute, ms since the epoch. */
   timeMs: number;
   value: number;
+  /** For a ratio: how many samples (spans) it is of, when known. */
+  samples?: number;
 }
 
 /** Count series read a missing minute as zero (a minute without errors has 0 errors). */

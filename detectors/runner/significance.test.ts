@@ -37,6 +37,13 @@ describe('operational score', () => {
     expect(operationalScore({ signal: 'log_rate' }, 3, band(0.2, 0.3, 0.6), true)).toBe(0.6); // rare errors: three is a move
   });
 
+  it('one stray error on a span called a dozen times a minute is no change; a burst of them is', () => {
+    expect(operationalScore({ signal: 'span_errors' }, 1 / 12, band(0.002, 0.003, 0.9), true, 12)).toBe(0);
+    expect(operationalScore({ signal: 'span_errors' }, 2 / 12, band(0.002, 0.003, 0.4), true, 12)).toBe(0.4); // counts, not extreme
+    expect(operationalScore({ signal: 'span_errors' }, 5 / 12, band(0.002, 0.003, 0.4), true, 12)).toBe(0.75);
+    expect(operationalScore({ signal: 'span_errors' }, 0.4, band(0.005, 0.01), true, 300)).toBe(0.75);
+  });
+
   it('leaves a detector in warm-up alone', () => {
     expect(operationalScore({ signal: 'metric' }, 1e9, band(1, 0.1, 0), false)).toBe(0);
   });

@@ -20,6 +20,13 @@ const EXTREME_SCORE = 0.75;
 const MIN_RATIO_CHANGE = 0.01;
 const MIN_LATENCY_CHANGE_MS = 2;
 const MIN_LATENCY_CHANGE_SHARE = 0.2;
+/**
+ * A ratio's change in failed spans (change × spans of the minute): more than one to count
+ * at all, three to be decisive — on a span called a dozen times a minute one stray error
+ * is an 8-point jump in its error ratio and nothing else.
+ */
+const MIN_SIGNIFICANT_ERRORS = 1.5;
+const MIN_DECISIVE_ERRORS = 3;
 
 /** What the rules read of a series: its signal, and for metrics its name and stat. */
 export type SignificanceId = Pick<SeriesId, 'signal'> & Partial<Pick<SeriesId, 'name' | 'stat'>>;
@@ -40,12 +47,12 @@ function isLatencyMetric(id: SignificanceId): boolean {
  * metric 20% of its level. Sparse series (a few errors an hour) have bands so narrow that
  * "three half-widths" alone is one stray error.
  */
-function decisive(id: SignificanceId, value: number, expected: number): boolean {
+function decisive(id: SignificanceId, value: number, expected: number, samples?: number): boolean {
   const change = Math.abs(value - expected);
   if (isLatencyMetric(id)) return change >= 0.5 * Math.abs(expected);
   switch (id.signal) {
     case 'span_errors':
-      return change >= 0.05;
+      return change >= 0.05 && (samples === undefined || change * samples >= MIN_DECISIVE_ERRORS);
     case 'span_latency':
       return change >= Math.max(10, 0.5 * Math.abs(expected));
     case 'span_rate':
@@ -57,12 +64,13 @@ function decisive(id: SignificanceId, value: number, expected: number): boolean 
   }
 }
 
-export function significant(id: SignificanceId, value: number, expected: number): boolean {
+export function significant(id: SignificanceId, value: number, expected: number, samples?: number): boolean {
   const change = Math.abs(value - expected);
   if (isLatencyMetric(id)) return change >= MIN_LATENCY_CHANGE_SHARE * Math.abs(expected);
   switch (id.signal) {
     case 'span_errors':
-      return change >= MIN_RATIO_CHANGE;
+      // One failed span more than usual is no change, however few spans a minute has.
+      return change >= MIN_RATIO_CHANGE && (samples === undefined || change * samples >= MIN_SIGNIFICANT_ERRORS);
     case 'span_latency':
       return change >= Math.max(MIN_LATENCY_CHANGE_MS, MIN_LATENCY_CHANGE_SHARE * Math.abs(expected));
     case 'span_rate':
@@ -78,9 +86,9 @@ export function significant(id: SignificanceId, value: number, expected: number)
 }
 
 /** The score the runner acts on; `warm` = the detector is past its warm-up (its band means something). */
-export function operationalScore(id: SignificanceId, value: number, r: StepResult, warm: boolean): number {
-  if (!warm || !Number.isFinite(value) || !significant(id, value, r.expected)) return warm ? 0 : r.score;
+export function operationalScore(id: SignificanceId, value: number, r: StepResult, warm: boolean, samples?: number): number {
+  if (!warm || !Number.isFinite(value) || !significant(id, value, r.expected, samples)) return warm ? 0 : r.score;
   const halfWidth = Math.max(r.upper - r.expected, r.expected - r.lower);
-  if (halfWidth > 0 && Math.abs(value - r.expected) > EXTREME_BAND_MULTIPLE * halfWidth && decisive(id, value, r.expected)) return Math.max(r.score, EXTREME_SCORE);
+  if (halfWidth > 0 && Math.abs(value - r.expected) > EXTREME_BAND_MULTIPLE * halfWidth && decisive(id, value, r.expected, samples)) return Math.max(r.score, EXTREME_SCORE);
   return r.score;
 }
