@@ -23,6 +23,7 @@ export const ERROR_CATALOG = {
   API_NOT_FOUND: { status: 404, retryable: false, description: 'The route or the requested object does not exist.' },
   API_METHOD_NOT_ALLOWED: { status: 405, retryable: false, description: 'The route exists but not for this HTTP method.' },
   INCIDENT_INVALID_TRANSITION: { status: 409, retryable: false, description: 'The incident cannot make this transition from its current status (e.g. acknowledging a resolved incident).' },
+  INCIDENT_COMMAND_UNAVAILABLE: { status: 503, retryable: true, description: 'The api role could not hand the incident command (ack/resolve) to Kafka; it was not sent, retry.' },
   INCIDENTS_DISABLED: { status: 503, retryable: false, description: 'The incident engine is not running (incidents.enabled or detect.enabled is false); incidents can be read but not changed.' },
   AUTH_REQUIRED: { status: 401, retryable: false, description: 'No valid token: send Authorization: Bearer <token> (or X-Vigil-Token); unknown and revoked tokens are refused.' },
   AUTH_FORBIDDEN: { status: 403, retryable: false, description: 'The token holds no role the route needs (the message names it), or the route declares no role.' },

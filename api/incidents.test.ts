@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChdbStore, migrate, queries } from '../analytics/index.js';
-import { ENGINE_DEFAULTS, INCIDENT_TOPIC, type IncidentMessage } from '../detectors/incidents/index.js';
+import { ENGINE_DEFAULTS, INCIDENT_TOPIC, type IncidentCommand, type IncidentMessage } from '../detectors/incidents/index.js';
 import { ANOMALY_TOPIC, type AnomalyMessage } from '../detectors/runner/index.js';
 import { MemoryBus, TOPICS, type IngestEnvelope } from '../ingest/index.js';
 import { IncidentRuntime } from './incidents.js';
@@ -79,5 +79,40 @@ describe('incident runtime', () => {
     await expect(second.runtime.resolve(id, 'bob')).resolves.toMatchObject({ status: 'resolved', resolvedBy: 'bob', version: 4 });
     await second.close();
     expect(await queries.getIncident(store, id)).toMatchObject({ status: 'resolved', resolvedBy: 'bob', version: 4 });
+  });
+
+  it('applies an incident command once, even delivered again after a reopen or a restart', async () => {
+    const T2 = T + 3 * 3_600_000;
+    const first = await start();
+    await first.anomalies.publish(ANOMALY_TOPIC, [{ key: 'c', id: 'c1', value: anomaly('orders', T2) }]);
+    await first.tick(T2 + 30_000);
+    await first.until(() => first.seen.some((m) => m.transition === 'opened' && m.incident.services.includes('orders')));
+    const id = first.seen.find((m) => m.transition === 'opened')!.incident.id;
+    const resolve: IncidentCommand = { id: 'cmd-1', action: 'resolve', incidentId: id, by: 'carol', issuedAtMs: Date.now(), note: 'rolled back' };
+    await first.runtime.applyCommand(resolve);
+    await first.until(() => first.seen.some((m) => m.transition === 'resolved'));
+    expect(first.seen.find((m) => m.transition === 'resolved')).toMatchObject({ commandId: 'cmd-1', incident: { id, status: 'resolved', resolvedBy: 'carol' } });
+
+    // A related anomaly reopens it; the same command delivered again must not resolve it again.
+    await first.anomalies.publish(ANOMALY_TOPIC, [{ key: 'c', id: 'c2', value: anomaly('orders', T2 + 60_000) }]);
+    await first.until(() => first.seen.some((m) => m.transition === 'reopened'));
+    await first.runtime.applyCommand(resolve);
+    expect(first.runtime.live().find((i) => i.id === id)?.status).toBe('open');
+    await first.close();
+
+    const second = await start(); // remembers applied commands from the timeline
+    await second.runtime.applyCommand(resolve);
+    expect(second.runtime.live().find((i) => i.id === id)?.status).toBe('open');
+    expect(second.seen.filter((m) => m.incident.id === id)).toEqual([]);
+    const ack: IncidentCommand = { id: 'cmd-2', action: 'ack', incidentId: id, by: 'dave', issuedAtMs: Date.now() };
+    await second.runtime.applyCommand(ack);
+    await second.runtime.applyCommand({ id: 'cmd-3', action: 'ack', incidentId: 'nope', by: 'dave', issuedAtMs: Date.now() }); // refused: logged, not thrown
+    await second.close();
+    expect(second.seen.filter((m) => m.incident.id === id).map((m) => [m.transition, m.commandId])).toEqual([['acknowledged', 'cmd-2']]);
+    const timeline = await queries.incidentTimeline(store, id);
+    expect(timeline.filter((t) => t.kind === 'resolved' || t.kind === 'acknowledged').map((t) => [t.kind, t.ref, t.attributes])).toEqual([
+      ['resolved', 'carol', { command: 'cmd-1', note: 'rolled back' }],
+      ['acknowledged', 'dave', { command: 'cmd-2' }],
+    ]);
   });
 });

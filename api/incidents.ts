@@ -8,6 +8,7 @@ import {
   type EngineOptions,
   type EngineOutput,
   type Incident,
+  type IncidentCommand,
   type IncidentMessage,
   type TimelineEntry,
   type TopologyEdge,
@@ -25,12 +26,15 @@ import type { Logger } from './logger.js';
  * `incidents.topologyRefreshSeconds`) and user actions; publishes every transition on
  * `INCIDENT_TOPIC` at once (the SSE hub and the notifier subscribe) and writes incidents
  * and timelines to the store in the background. Open incidents are reloaded at start.
+ * Processes without the engine send ack/resolve as incident commands (`applyCommand`).
  */
 const TOPOLOGY_WINDOW_MS = 15 * 60_000;
 /** Changes stored up to this far ahead of event time are read at start (senders' clocks differ a little). */
 const MAX_FUTURE_MS = 5 * 60_000;
 const FLUSH_RETRY_MS = 1_000;
 const MIN_TOPOLOGY_INTERVAL_MS = 2_000;
+/** Applied command ids kept in memory (and reloaded from the timeline at start) to drop redeliveries. */
+const MAX_REMEMBERED_COMMANDS = 10_000;
 
 export function incidentEngineOptions(config: FlatConfig): EngineOptions {
   return {
@@ -72,6 +76,8 @@ export class IncidentRuntime {
   private topologyQuery: Promise<void> | undefined;
   private topologyAtEventMs = 0;
   private changesLoaded = false;
+  /** Insertion-ordered, so the oldest is forgotten first. */
+  private readonly appliedCommands = new Set<string>();
 
   constructor(
     private readonly deps: IncidentRuntimeDeps,
@@ -94,6 +100,7 @@ export class IncidentRuntime {
       this.engine.restore(snapshots);
       this.deps.logger.info({ incidents: snapshots.length }, 'incidents restored');
     }
+    for (const id of (await queries.appliedIncidentCommands(this.deps.store, MAX_REMEMBERED_COMMANDS)).reverse()) this.rememberCommand(id);
     this.subscriptions.push(
       await this.deps.anomalies.subscribe({
         topic: ANOMALY_TOPIC,
@@ -118,12 +125,35 @@ export class IncidentRuntime {
     return this.engine.incidents();
   }
 
-  ack(id: string, by: string): Promise<Incident> {
-    return this.userAction('ack', id, by);
+  ack(id: string, by: string, note?: string): Promise<Incident> {
+    return this.userAction({ action: 'ack', incidentId: id, by, note });
   }
 
-  resolve(id: string, by: string): Promise<Incident> {
-    return this.userAction('resolve', id, by);
+  resolve(id: string, by: string, note?: string): Promise<Incident> {
+    return this.userAction({ action: 'resolve', incidentId: id, by, note });
+  }
+
+  /**
+   * Applies an incident command sent by a process without the engine (the api role) through the
+   * same path as `ack`/`resolve` here: timeline entry (carrying the command id and note), transition on
+   * `INCIDENT_TOPIC` (carrying the command id), store write. Once per command id, also across
+   * restarts (the ids are read back from the timeline). A refused command (unknown incident, ack
+   * of a resolved one) is logged, not thrown: delivered again it would be refused again.
+   */
+  async applyCommand(command: IncidentCommand): Promise<void> {
+    const out = await this.serial(async () => {
+      if (this.appliedCommands.has(command.id)) return undefined;
+      this.rememberCommand(command.id);
+      return this.apply({ kind: command.action, incidentId: command.incidentId, by: command.by, atMs: Date.now() }, command);
+    });
+    if (!out) {
+      this.deps.logger.info({ command: command.id, incident: command.incidentId }, 'incident command already applied');
+      return;
+    }
+    if (out.action && 'error' in out.action) {
+      this.deps.logger.warn({ command: command.id, incident: command.incidentId, action: command.action, by: command.by, reason: out.action.message }, 'incident command refused');
+    }
+    await this.flush(); // the command's offset is committed once its effect is written
   }
 
   async close(): Promise<void> {
@@ -134,8 +164,8 @@ export class IncidentRuntime {
     await this.flush();
   }
 
-  private async userAction(kind: 'ack' | 'resolve', id: string, by: string): Promise<Incident> {
-    const out = await this.serial(async () => this.apply({ kind, incidentId: id, by, atMs: Date.now() }));
+  private async userAction(request: UserAction): Promise<Incident> {
+    const out = await this.serial(async () => this.apply({ kind: request.action, incidentId: request.incidentId, by: request.by, atMs: Date.now() }, request));
     const action = out.action;
     if (!action) throw new VigilError('INTERNAL', 'incident engine gave no answer');
     if ('error' in action) throw new VigilError(action.error === 'not-found' ? 'API_NOT_FOUND' : 'INCIDENT_INVALID_TRANSITION', action.message);
@@ -233,8 +263,14 @@ export class IncidentRuntime {
     return [...edges, ...peers].map((e) => ({ caller: e.caller, callee: e.callee, calleeKind: e.calleeKind, spanNames: e.spanNames }));
   }
 
-  private apply(input: EngineInput): EngineOutput {
+  private rememberCommand(id: string): void {
+    this.appliedCommands.add(id);
+    if (this.appliedCommands.size > MAX_REMEMBERED_COMMANDS) this.appliedCommands.delete(this.appliedCommands.values().next().value!);
+  }
+
+  private apply(input: EngineInput, action?: UserAction): EngineOutput {
     const out = this.engine.apply(input);
+    if (action) markAction(out, action);
     for (const message of out.messages) {
       this.rows.push({ incident: message.incident, engineState: snapshotText(this.engine.snapshot(message.incident.id)) });
       this.deps.incidents
@@ -266,6 +302,19 @@ export class IncidentRuntime {
         return;
       }
     }
+  }
+}
+
+/** An ack or resolve by a person: here (`id` absent) or sent as an incident command. */
+type UserAction = Pick<IncidentCommand, 'action' | 'incidentId' | 'by' | 'note'> & { id?: string };
+
+/** Tags what a user action caused: its transition with the command id, its timeline entry with the command id and note. */
+function markAction(out: EngineOutput, action: UserAction): void {
+  const kind = action.action === 'ack' ? 'acknowledged' : 'resolved';
+  for (const message of out.messages) if (action.id && message.incident.id === action.incidentId && message.transition === kind) message.commandId = action.id;
+  for (const entry of out.timeline) {
+    if (entry.incidentId !== action.incidentId || entry.kind !== kind || entry.ref !== action.by) continue;
+    entry.attributes = { ...entry.attributes, ...(action.id ? { command: action.id } : {}), ...(action.note ? { note: action.note } : {}) };
   }
 }
 

@@ -146,6 +146,20 @@ export async function loadIncidentStates(store: Store, reopenWindowMs: number): 
   return rows.map((r) => r.state);
 }
 
+/**
+ * Ids of the incident commands already applied (timeline attribute `command`), newest written
+ * first, so a restarted engine does not apply a redelivered command again.
+ */
+export async function appliedIncidentCommands(store: Store, limit = 10_000): Promise<string[]> {
+  const rows = await store.query<{ id: string }>(
+    `SELECT Attributes['command'] AS id FROM incident_timeline
+    WHERE Kind IN ('acknowledged', 'resolved') AND Attributes['command'] != ''
+    ORDER BY WrittenAt DESC LIMIT {limit:UInt32}`,
+    { limit },
+  );
+  return rows.map((r) => r.id);
+}
+
 /** An incident's timeline in event-time order (entries of one instant in the order they happened). */
 export async function incidentTimeline(store: Store, id: string, limit = 1000): Promise<TimelineRecord[]> {
   const rows = await store.query<Record<string, unknown>>(

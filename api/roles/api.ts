@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SqlSandbox } from '../../analytics/index.js';
-import { INCIDENT_TOPIC, type IncidentMessage } from '../../detectors/incidents/index.js';
+import { INCIDENT_COMMAND_TOPIC, INCIDENT_TOPIC, type IncidentCommand, type IncidentMessage } from '../../detectors/incidents/index.js';
 import { ANOMALY_TOPIC, type AnomalyMessage } from '../../detectors/runner/index.js';
 import type { Subscription } from '../../ingest/index.js';
 import { authRequired, setupAccess } from '../auth/index.js';
 import type { FlatConfig } from '../config/schema.js';
 import { DatasetExporter, exportLimits } from '../datasets.js';
 import { iforestTrainOptions } from '../iforest-training.js';
+import { IncidentCommandClient } from '../incident-commands.js';
 import type { Logger } from '../logger.js';
 import { registerReadRoutes } from '../read-routes.js';
 import { anomalyView } from '../routes/anomalies.js';
@@ -26,9 +27,14 @@ import { openServerStore } from './server-store.js';
  * The live stream (`GET /api/v1/anomalies/stream`) carries what the detectors publish on
  * `vigil.anomalies` and `vigil.incidents`; each api process reads them in a consumer group of its
  * own, starting at the topics' end when it starts, so every one of them streams every event from then on. Incidents are read
- * from the store; acknowledging or resolving one needs the incident engine's process (embedded
- * mode), so those answer INCIDENTS_DISABLED here.
+ * from the store. Acknowledging or resolving one is sent as an incident command on
+ * `vigil.incident-commands` to the detector that runs the incident engine; the request waits up
+ * to INCIDENT_COMMAND_WAIT_MS for the transition to come back on `vigil.incidents` (so the UI's
+ * button shows the new status), else answers 202 with the command id.
  */
+/** Long enough for a live detector (its fetch long-poll is 500 ms) and a store write; short enough for a button press. */
+const INCIDENT_COMMAND_WAIT_MS = 5_000;
+
 export async function startApiRole(config: FlatConfig, logger: Logger): Promise<RoleHandle> {
   authRequired(config); // refuses auth.mode=off on a public interface before anything starts
   const store = await openServerStore(config, logger);
@@ -37,6 +43,8 @@ export async function startApiRole(config: FlatConfig, logger: Logger): Promise<
   const consumer = { maxWaitTimeMs: 500, sessionTimeoutMs: 10_000, fromBeginning: false };
   const anomalies = kafkaBus<AnomalyMessage>(config, clientId, jsonCodec(), { consumer });
   const incidents = kafkaBus<IncidentMessage>(config, clientId, jsonCodec(), { consumer });
+  const incidentCommands = kafkaBus<IncidentCommand>(config, clientId, jsonCodec());
+  const commands = new IncidentCommandClient({ store, commands: incidentCommands }, { waitMs: INCIDENT_COMMAND_WAIT_MS });
   const hub = new SseHub({ heartbeatMs: config['server.sseHeartbeatSeconds'] * 1000, maxBufferedEvents: config['server.sseMaxBufferedEvents'] });
   const { app, openapi } = createServer({ logger, maxBodyBytes: 1 << 20 });
   const subscriptions: Subscription[] = [];
@@ -45,12 +53,12 @@ export async function startApiRole(config: FlatConfig, logger: Logger): Promise<
     await app.close(); // closes the hub's streams too
     await access?.close();
     for (const s of subscriptions) await s.stop();
-    await Promise.all([anomalies.close(), incidents.close()]);
+    await Promise.all([anomalies.close(), incidents.close(), incidentCommands.close()]);
     hub.close();
     await store.close();
   };
   try {
-    await retryUntil('Kafka not reachable', () => anomalies.ensureTopics([ANOMALY_TOPIC, INCIDENT_TOPIC]), 60_000, (err) =>
+    await retryUntil('Kafka not reachable', () => anomalies.ensureTopics([ANOMALY_TOPIC, INCIDENT_TOPIC, INCIDENT_COMMAND_TOPIC]), 60_000, (err) =>
       logger.warn({ err: (err as Error).message }, 'waiting for Kafka'),
     );
     // One group per topic: kafkajs assigns a group's partitions across its members whatever each subscribed to.
@@ -69,7 +77,10 @@ export async function startApiRole(config: FlatConfig, logger: Logger): Promise<
         topic: INCIDENT_TOPIC,
         groupId: groups.incidents,
         onBatch: async (messages) => {
-          for (const { value } of messages) hub.broadcast('incident', { transition: value.transition, ...incidentView(value.incident) });
+          for (const { value } of messages) {
+            commands.observe(value);
+            hub.broadcast('incident', { transition: value.transition, ...incidentView(value.incident) });
+          }
         },
       }),
     );
@@ -84,7 +95,7 @@ export async function startApiRole(config: FlatConfig, logger: Logger): Promise<
         return { status: 'degraded', role: 'api', store: { kind: store.kind, reachable: false, error: (err as Error).message }, kafka: { brokers: config['kafka.brokers'] } };
       }
     };
-    await registerReadRoutes(app, { store, hub, runtime: undefined, config });
+    await registerReadRoutes(app, { store, hub, runtime: undefined, commands, config });
     await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
     await app.register(async (scope) => sqlRoutes(scope, { sandbox }));
     await app.register(async (scope) => datasetRoutes(scope, { exporter: new DatasetExporter(store, exportLimits(config)) }));

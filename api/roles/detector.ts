@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { INCIDENT_TOPIC, type IncidentMessage } from '../../detectors/incidents/index.js';
+import { INCIDENT_COMMAND_TOPIC, INCIDENT_TOPIC, type IncidentCommand, type IncidentMessage } from '../../detectors/incidents/index.js';
 import { ANOMALY_TOPIC, DetectorRunner, type AnomalyMessage } from '../../detectors/runner/index.js';
 import { TOPICS, type IngestEnvelope, type KafkaBus, type Signal, type Subscription } from '../../ingest/index.js';
 import type { FlatConfig } from '../config/schema.js';
@@ -28,7 +28,8 @@ const SIGNAL_OF_TOPIC = new Map(Object.entries(TOPICS).map(([signal, topic]) => 
  * change from Kafka in groups of its own (`<prefix>-incidents.<topic>`), writes incidents to the
  * store and publishes transitions on `vigil.incidents`, where the notifier (notify.enabled) pages
  * from. It needs all anomalies of a deployment, so it runs on one detector only: set
- * incidents.enabled=false on the others.
+ * incidents.enabled=false on the others. It applies the acks and resolves the api roles send on
+ * `vigil.incident-commands` (group `<prefix>-incidents.commands`), each command once.
  */
 export async function startDetectorRole(config: FlatConfig, logger: Logger): Promise<RoleHandle> {
   if (!config['detect.enabled']) throw new VigilError('CONFIG_INVALID', 'invalid configuration: detect.enabled: the detector role needs detection on');
@@ -44,7 +45,9 @@ export async function startDetectorRole(config: FlatConfig, logger: Logger): Pro
   const anomalies = kafkaBus<AnomalyMessage>(config, clientId, jsonCodec(), { consumer });
   // Pages go out for transitions from now on: a new notifier group must not page old incidents.
   const incidents = kafkaBus<IncidentMessage>(config, clientId, jsonCodec(), { consumer: { ...consumer, fromBeginning: false } });
-  const buses: Array<KafkaBus<never>> = [ingest, anomalies, incidents] as Array<KafkaBus<never>>;
+  // A command nobody can decode is set aside (dead-letter topic) rather than blocking the ones after it.
+  const commands = kafkaBus<IncidentCommand>(config, clientId, jsonCodec(), { consumer, deadLetterTopic: DEAD_LETTER_TOPIC, onDeadLetter: (info) => logger.warn(info, `message moved to ${DEAD_LETTER_TOPIC}`) });
+  const buses: Array<KafkaBus<never>> = [ingest, anomalies, incidents, commands] as Array<KafkaBus<never>>;
   const app = createServer({ logger, maxBodyBytes: 1 << 20 }).app;
   const lagTargets: LagTarget[] = DETECTED_TOPICS.map((topic) => ({ groupId: `${prefix}.${SIGNAL_OF_TOPIC.get(topic)}`, topic }));
   const lag = new ConsumerLagMonitor(ingest, lagTargets, logger, { intervalMs: LAG_INTERVAL_MS, role: 'detector' });
@@ -52,10 +55,12 @@ export async function startDetectorRole(config: FlatConfig, logger: Logger): Pro
   let incidentRuntime: IncidentRuntime | undefined;
   let notifier: Awaited<ReturnType<typeof createNotifier>> | undefined;
   let notifierSubscription: Subscription | undefined;
+  let commandSubscription: Subscription | undefined;
   const close = async () => {
     lag.stop();
     await app.close();
     await runner?.close(); // stops reading, scores what is open, checkpoints every state
+    await commandSubscription?.stop();
     await incidentRuntime?.close();
     await notifierSubscription?.stop();
     await notifier?.close();
@@ -63,7 +68,7 @@ export async function startDetectorRole(config: FlatConfig, logger: Logger): Pro
     await store.close();
   };
   try {
-    await retryUntil('Kafka not reachable', () => ingest.ensureTopics([...Object.values(TOPICS), DEAD_LETTER_TOPIC, ANOMALY_TOPIC, INCIDENT_TOPIC]), 60_000, (err) =>
+    await retryUntil('Kafka not reachable', () => ingest.ensureTopics([...Object.values(TOPICS), DEAD_LETTER_TOPIC, ANOMALY_TOPIC, INCIDENT_TOPIC, INCIDENT_COMMAND_TOPIC]), 60_000, (err) =>
       logger.warn({ err: (err as Error).message }, 'waiting for Kafka'),
     );
     const ingestGroups = (groupPrefix: string): Subscribable<IngestEnvelope> => ({
@@ -83,7 +88,18 @@ export async function startDetectorRole(config: FlatConfig, logger: Logger): Pro
         { ...incidentEngineOptions(config), topologyRefreshMs: config['incidents.topologyRefreshSeconds'] * 1000 },
       );
       await incidentRuntime.start();
-      lagTargets.push({ groupId: `${incidentPrefix}.anomalies`, topic: ANOMALY_TOPIC });
+      const runtime = incidentRuntime;
+      commandSubscription = await commands.subscribe({
+        topic: INCIDENT_COMMAND_TOPIC,
+        groupId: `${incidentPrefix}.commands`,
+        onBatch: async (messages) => {
+          for (const { value } of messages) {
+            if (isIncidentCommand(value)) await runtime.applyCommand(value);
+            else logger.warn({ command: value }, 'incident command ignored: not a command');
+          }
+        },
+      });
+      lagTargets.push({ groupId: `${incidentPrefix}.anomalies`, topic: ANOMALY_TOPIC }, { groupId: `${incidentPrefix}.commands`, topic: INCIDENT_COMMAND_TOPIC });
       if (config['notify.enabled']) {
         const started = await createNotifier({ config, store, logger });
         notifier = started;
@@ -124,4 +140,13 @@ export async function startDetectorRole(config: FlatConfig, logger: Logger): Pro
     await close();
     throw err;
   }
+}
+
+/** A decoded message that has a command's shape (the topic is open to anything that can write to Kafka). */
+function isIncidentCommand(value: unknown): value is IncidentCommand {
+  const c = value as Partial<IncidentCommand> | null;
+  return (
+    typeof c === 'object' && c !== null && typeof c.id === 'string' && c.id !== '' && (c.action === 'ack' || c.action === 'resolve') &&
+    typeof c.incidentId === 'string' && typeof c.by === 'string' && c.by !== '' && (c.note === undefined || typeof c.note === 'string')
+  );
 }

@@ -3,6 +3,7 @@ import { queries, type Store } from '../../analytics/index.js';
 import type { IncidentRecord } from '../../analytics/queries/incidents.js';
 import type { Incident } from '../../detectors/incidents/index.js';
 import { VigilError } from '../errors.js';
+import type { IncidentCommandClient } from '../incident-commands.js';
 import type { IncidentRuntime } from '../incidents.js';
 import { parseTimeNs } from '../time-range.js';
 import { anomalyView } from './anomalies.js';
@@ -33,6 +34,7 @@ export function incidentView(i: Incident | IncidentRecord) {
 const STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 128, description: 'Incident id' } } } as const;
 const MAX_BY_CHARS = 256;
+const MAX_NOTE_CHARS = 2048;
 
 /**
  * Who acts: the token's holder when the caller has one (a token cannot act for someone
@@ -47,9 +49,25 @@ function actorOf(principal: { kind: string; name: string } | undefined, body: un
   return by;
 }
 
+/** The optional body `{ "note": "…" }`: words for the timeline entry. */
+function noteOf(body: unknown): string | undefined {
+  const note = body === undefined || body === null ? undefined : (body as { note?: unknown }).note;
+  if (note === undefined) return undefined;
+  if (typeof note !== 'string' || note.length > MAX_NOTE_CHARS) throw new VigilError('API_BAD_REQUEST', `note: expected a string of at most ${MAX_NOTE_CHARS} characters`);
+  return note || undefined;
+}
+
+export interface IncidentRouteDeps {
+  store: Store;
+  /** The incident engine when it runs in this process. */
+  runtime: IncidentRuntime | undefined;
+  /** Without the engine here (the api role): ack/resolve go to it as incident commands over Kafka. */
+  commands?: IncidentCommandClient;
+}
+
 /** Incidents: list, detail (timeline, suspects, anomalies, changes), acknowledge and resolve. */
-export async function incidentRoutes(app: FastifyInstance, deps: { store: Store; runtime: IncidentRuntime | undefined }): Promise<void> {
-  const { store, runtime } = deps;
+export async function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): Promise<void> {
+  const { store, runtime, commands } = deps;
 
   /** The freshest copy: the engine's when it is ahead of the store (its write may be in flight). */
   const freshest = (stored: IncidentRecord | undefined, id: string): Incident | IncidentRecord | undefined => {
@@ -119,21 +137,31 @@ export async function incidentRoutes(app: FastifyInstance, deps: { store: Store;
         openapi: {
           tags: ['incidents'],
           summary: action === 'ack' ? 'Acknowledge an incident (stops re-paging; it still resolves and reopens)' : 'Resolve an incident (a related anomaly within incidents.reopenWindowMinutes reopens it)',
-          description: 'Who acts is the token\'s holder; without tokens (auth off), the optional JSON body `{ "by": "alice" }` names them (default "api"). Shown in the timeline and the incident.',
+          description:
+            'Who acts is the token\'s holder; without tokens (auth off), the optional JSON body `{ "by": "alice" }` names them (default "api"). Shown in the timeline and the incident; an optional `note` in the body goes into the timeline entry. ' +
+            'On an api role (scale-out) the action is sent as an incident command over Kafka to the detector that runs the incident engine; the answer waits up to a few seconds for its transition and carries `commandId`.',
           responses: {
-            200: '{ incident } after the transition (unchanged when it was already in that status)',
+            200: '{ incident, commandId? } after the transition (unchanged when it was already in that status)',
+            202: 'api role only: { commandId, incident } — the command is on Kafka but the incident engine has not applied it yet; `incident` is as last stored, and the transition follows on the live stream',
             404: 'No such incident in the engine (never opened, or resolved longer ago than the reopen window)',
             ...(action === 'ack' ? { 409: 'The incident is resolved' } : {}),
-            503: 'The incident engine is off',
+            503: 'The incident engine is off, or (api role) the command could not be sent to Kafka',
           } as Record<number, string>,
         },
       },
-    }, async (request) => {
-      if (!runtime) throw new VigilError('INCIDENTS_DISABLED', 'the incident engine is not running (incidents.enabled, detect.enabled)');
+    }, async (request, reply) => {
+      if (!runtime && !commands) throw new VigilError('INCIDENTS_DISABLED', 'the incident engine is not running (incidents.enabled, detect.enabled)');
       const by = actorOf(request.principal, request.body);
-      const incident = action === 'ack' ? await runtime.ack(request.params.id, by) : await runtime.resolve(request.params.id, by);
-      await request.audit({ action: `incident.${action}`, target: request.params.id, detail: JSON.stringify({ by }) });
-      return { incident: incidentView(incident) };
+      const note = noteOf(request.body);
+      if (runtime) {
+        const incident = action === 'ack' ? await runtime.ack(request.params.id, by, note) : await runtime.resolve(request.params.id, by, note);
+        await request.audit({ action: `incident.${action}`, target: request.params.id, detail: JSON.stringify({ by }) });
+        return { incident: incidentView(incident) };
+      }
+      const outcome = await commands!.send(action, request.params.id, by, note);
+      await request.audit({ action: `incident.${action}`, target: request.params.id, detail: JSON.stringify({ by, command: outcome.commandId }) });
+      const body = { incident: incidentView(outcome.incident), ...(outcome.commandId ? { commandId: outcome.commandId } : {}) };
+      return outcome.pending ? reply.code(202).send(body) : body;
     });
   }
 }

@@ -61,6 +61,27 @@ export interface IncidentMessage {
   incident: Incident;
   /** Wall-clock time the transition happened (ms), for time-to-page measurement. */
   atMs: number;
+  /** The incident command (ack/resolve sent through `INCIDENT_COMMAND_TOPIC`) that caused it, if any. */
+  commandId?: string;
 }
 
 export const INCIDENT_TOPIC = 'vigil.incidents';
+
+/**
+ * A person's action on an incident, sent by a process without the incident engine (the `api`
+ * role) to the one that runs it (a `detector` role). Applied once per `id`.
+ */
+export interface IncidentCommand {
+  /** Unique per command; a redelivered command with a known id is not applied again. */
+  id: string;
+  action: 'ack' | 'resolve';
+  incidentId: string;
+  /** Who acts (a token's holder, or the `by` of the request when auth is off). */
+  by: string;
+  /** Wall-clock time the command was issued (ms). */
+  issuedAtMs: number;
+  /** Optional words for the timeline. */
+  note?: string;
+}
+
+export const INCIDENT_COMMAND_TOPIC = 'vigil.incident-commands';

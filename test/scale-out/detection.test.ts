@@ -3,7 +3,9 @@
  * role, with an api role serving the result. A gauge with 300 steady event-time minutes shifts
  * level; the detector must find it, store it (GET /api/v1/anomalies on the api role) and
  * publish it on vigil.anomalies (the api role's SSE stream), and checkpoint its detector states
- * in the store when it stops.
+ * in the store when it stops. The incident it opens is acknowledged, then resolved, through the
+ * api role: commands on vigil.incident-commands, applied by the detector's incident engine, the
+ * answer carrying the new status, the store, the timeline and the live stream agreeing.
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -84,6 +86,57 @@ describeWithKafka('scale-out: distributed detection (gateway → Kafka → write
     const apiHealth = await getJson(`${api.url}/api/v1/health`);
     expect(apiHealth).toMatchObject({ status: 'ok', role: 'api' });
   }, 180_000);
+
+  it('acknowledges and resolves the incident through the api role (incident commands to the detector\'s engine)', async () => {
+    // Event time moves on so the incident settles and opens (incidents.settleSeconds).
+    const later = Array.from({ length: 3 }, (_, i) => [SHIFT_AT + (4 + i) * MINUTE_MS, value(NORMAL + 4 + i)] as [number, number]);
+    await postMetrics(gateway.url, gaugeBody(service, METRIC, {}, later));
+    const incident = await eventually(async () => {
+      const { incidents } = await getJson(`${api.url}/api/v1/incidents?service=${service}&since=${BASE_MS}`);
+      return incidents.find((i: any) => i.status === 'open');
+    }, 60_000, 500).catch((err) => {
+      throw new Error(`${(err as Error).message}\ndetector output:\n${detector.output().slice(-3000)}`);
+    });
+    const action = (id: string, verb: 'ack' | 'resolve', body: object) =>
+      fetch(`${api.url}/api/v1/incidents/${encodeURIComponent(id)}/${verb}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    const acked = await action(incident.id, 'ack', { by: 'alice', note: 'looking at the queue' });
+    expect(acked.status).toBe(200);
+    const ackBody: any = await acked.json();
+    expect(ackBody.incident).toMatchObject({ id: incident.id, status: 'acknowledged', acknowledgedBy: 'alice' });
+    expect(ackBody.incident.version).toBeGreaterThan(incident.version);
+    expect(typeof ackBody.commandId).toBe('string');
+    const ackEvent = await sse.next((e) => e.event === 'incident' && e.data.id === incident.id && e.data.transition === 'acknowledged', 10_000);
+    expect(ackEvent.data).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'alice' });
+    // Acknowledging again needs nothing: answered from the store, no second transition.
+    const again = await action(incident.id, 'ack', { by: 'bob' });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as any).incident).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'alice' });
+
+    const resolved = await action(incident.id, 'resolve', { by: 'alice' });
+    expect(resolved.status).toBe(200);
+    const resolveBody: any = await resolved.json();
+    expect(resolveBody.incident).toMatchObject({ id: incident.id, status: 'resolved', resolvedBy: 'alice' });
+    await sse.next((e) => e.event === 'incident' && e.data.id === incident.id && e.data.transition === 'resolved', 10_000);
+
+    const detail = await eventually(async () => {
+      const d = await getJson(`${api.url}/api/v1/incidents/${encodeURIComponent(incident.id)}`);
+      return d.incident.status === 'resolved' && d.timeline.some((t: any) => t.kind === 'resolved') && d;
+    }, 10_000, 200);
+    expect(detail.incident).toMatchObject({ acknowledgedBy: 'alice', resolvedBy: 'alice' });
+    const entries = detail.timeline.filter((t: any) => t.kind === 'acknowledged' || t.kind === 'resolved');
+    expect(entries.map((t: any) => [t.kind, t.ref, t.attributes])).toEqual([
+      ['acknowledged', 'alice', { command: ackBody.commandId, note: 'looking at the queue' }],
+      ['resolved', 'alice', { command: resolveBody.commandId }],
+    ]);
+    expect(sse.events.filter((e) => e.event === 'incident' && e.data.id === incident.id && e.data.transition === 'acknowledged')).toHaveLength(1);
+
+    const refused = await action(incident.id, 'ack', { by: 'bob' });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ code: 'INCIDENT_INVALID_TRANSITION' });
+    const missing = await action('no-such-incident', 'resolve', {});
+    expect(missing.status).toBe(404);
+  }, 120_000);
 
   it('checkpoints its detector states to the store when it stops, promptly on SIGTERM', async () => {
     const startedMs = Date.now();
