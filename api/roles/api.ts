@@ -3,15 +3,18 @@ import { hostname } from 'node:os';
 import { SqlSandbox } from '../../analytics/index.js';
 import { INCIDENT_COMMAND_TOPIC, INCIDENT_TOPIC, type IncidentCommand, type IncidentMessage } from '../../detectors/incidents/index.js';
 import { ANOMALY_TOPIC, type AnomalyMessage } from '../../detectors/runner/index.js';
-import type { Subscription } from '../../ingest/index.js';
+import { decodeCloudEvents, IngestPipeline, TOPICS, type Subscription } from '../../ingest/index.js';
 import { authRequired, setupAccess } from '../auth/index.js';
+import { chatOpsSettings } from '../chatops/index.js';
 import type { FlatConfig } from '../config/schema.js';
 import { DatasetExporter, exportLimits } from '../datasets.js';
+import { ingestLimits } from '../engine.js';
 import { iforestTrainOptions } from '../iforest-training.js';
 import { IncidentCommandClient } from '../incident-commands.js';
 import type { Logger } from '../logger.js';
 import { registerReadRoutes } from '../read-routes.js';
 import { anomalyView } from '../routes/anomalies.js';
+import { chatOpsRoutes } from '../routes/chatops.js';
 import { datasetRoutes } from '../routes/datasets.js';
 import { incidentView } from '../routes/incidents.js';
 import { modelRoutes } from '../routes/models.js';
@@ -19,7 +22,8 @@ import { systemRoutes, type HealthReport } from '../routes/system.js';
 import { createServer } from '../server.js';
 import { sandboxLimits, sqlRoutes } from '../sql/index.js';
 import { SseHub } from '../sse.js';
-import { jsonCodec, kafkaBus, retryUntil, type RoleHandle } from './role.js';
+import { changeRiskSettings } from '../xops/settings.js';
+import { ingestKafkaBus, jsonCodec, kafkaBus, retryUntil, type RoleHandle } from './role.js';
 import { openServerStore } from './server-store.js';
 
 /**
@@ -30,7 +34,9 @@ import { openServerStore } from './server-store.js';
  * from the store. Acknowledging or resolving one is sent as an incident command on
  * `vigil.incident-commands` to the detector that runs the incident engine; the request waits up
  * to INCIDENT_COMMAND_WAIT_MS for the transition to come back on `vigil.incidents` (so the UI's
- * button shows the new status), else answers 202 with the command id.
+ * button shows the new status), else answers 202 with the command id. ChatOps (`/vigil …`) is
+ * served here too: `ack` goes the same way, and each command's operation event is published on
+ * `vigil.events` like a gateway's (the writers store it); drills need the embedded engine.
  */
 /** Long enough for a live detector (its fetch long-poll is 500 ms) and a store write; short enough for a button press. */
 const INCIDENT_COMMAND_WAIT_MS = 5_000;
@@ -45,6 +51,7 @@ export async function startApiRole(config: FlatConfig, logger: Logger): Promise<
   const incidents = kafkaBus<IncidentMessage>(config, clientId, jsonCodec(), { consumer });
   const incidentCommands = kafkaBus<IncidentCommand>(config, clientId, jsonCodec());
   const commands = new IncidentCommandClient({ store, commands: incidentCommands }, { waitMs: INCIDENT_COMMAND_WAIT_MS });
+  const events = ingestKafkaBus(config, clientId);
   const hub = new SseHub({ heartbeatMs: config['server.sseHeartbeatSeconds'] * 1000, maxBufferedEvents: config['server.sseMaxBufferedEvents'] });
   const { app, openapi } = createServer({ logger, maxBodyBytes: 1 << 20 });
   const subscriptions: Subscription[] = [];
@@ -53,12 +60,12 @@ export async function startApiRole(config: FlatConfig, logger: Logger): Promise<
     await app.close(); // closes the hub's streams too
     await access?.close();
     for (const s of subscriptions) await s.stop();
-    await Promise.all([anomalies.close(), incidents.close(), incidentCommands.close()]);
+    await Promise.all([anomalies.close(), incidents.close(), incidentCommands.close(), events.close()]);
     hub.close();
     await store.close();
   };
   try {
-    await retryUntil('Kafka not reachable', () => anomalies.ensureTopics([ANOMALY_TOPIC, INCIDENT_TOPIC, INCIDENT_COMMAND_TOPIC]), 60_000, (err) =>
+    await retryUntil('Kafka not reachable', () => anomalies.ensureTopics([ANOMALY_TOPIC, INCIDENT_TOPIC, INCIDENT_COMMAND_TOPIC, TOPICS.events]), 60_000, (err) =>
       logger.warn({ err: (err as Error).message }, 'waiting for Kafka'),
     );
     // One group per topic: kafkajs assigns a group's partitions across its members whatever each subscribed to.
@@ -96,6 +103,15 @@ export async function startApiRole(config: FlatConfig, logger: Logger): Promise<
       }
     };
     await registerReadRoutes(app, { store, hub, runtime: undefined, commands, config });
+    const limits = ingestLimits(config);
+    const pipeline = new IngestPipeline(events, config['ingest.queue.retryAfterSeconds']);
+    const recordEvent = async (event: object) => {
+      const batch = decodeCloudEvents(Buffer.from(JSON.stringify(event)), { 'content-type': 'application/cloudevents+json' }, limits, BigInt(Date.now()) * 1_000_000n);
+      await pipeline.submit('events', batch);
+    };
+    await app.register(async (scope) =>
+      chatOpsRoutes(scope, { store, runtime: undefined, commands, riskSettings: changeRiskSettings(config), settings: chatOpsSettings(config), recordEvent }),
+    );
     await app.register(async (scope) => systemRoutes(scope, { health, openapi }));
     await app.register(async (scope) => sqlRoutes(scope, { sandbox }));
     await app.register(async (scope) => datasetRoutes(scope, { exporter: new DatasetExporter(store, exportLimits(config)) }));

@@ -4,6 +4,7 @@ import { queries, type Store } from '../../analytics/index.js';
 import { operationEvent, runCommand, verifySlackRequest, type ChatOpsActions, type ChatOpsSettings, type IncidentSummary, type SlashCommand } from '../chatops/index.js';
 import { DrillService } from '../drills.js';
 import { VigilError } from '../errors.js';
+import type { IncidentCommandClient } from '../incident-commands.js';
 import type { IncidentRuntime } from '../incidents.js';
 import { assessChange } from '../xops/change-risk.js';
 import type { ChangeRiskSettings } from '../xops/settings.js';
@@ -14,6 +15,8 @@ const INCIDENT_LOOKBACK_MS = 30 * 86_400_000;
 export interface ChatOpsDeps {
   store: Store;
   runtime: IncidentRuntime | undefined;
+  /** Without the engine here (the api role): `/vigil ack` is sent to it as an incident command. */
+  commands?: IncidentCommandClient;
   riskSettings: ChangeRiskSettings;
   settings: ChatOpsSettings;
   /** Records a CloudEvent through the ingest path; resolves once it is committed. */
@@ -73,7 +76,7 @@ export async function chatOpsRoutes(app: FastifyInstance, deps: ChatOpsDeps): Pr
 }
 
 function chatActions(deps: ChatOpsDeps): ChatOpsActions {
-  const { store, runtime } = deps;
+  const { store, runtime, commands } = deps;
   const summary = (i: IncidentSummary): IncidentSummary => ({ id: i.id, title: i.title, status: i.status, severity: i.severity, services: i.services, startMs: i.startMs });
   return {
     async openIncidents() {
@@ -83,8 +86,10 @@ function chatActions(deps: ChatOpsDeps): ChatOpsActions {
       return [...byId.values()].filter((i) => i.status !== 'resolved').sort((a, b) => b.startMs - a.startMs).slice(0, 20).map(summary);
     },
     async ack(id, by) {
-      if (!runtime) throw new VigilError('INCIDENTS_DISABLED', 'the incident engine is not running');
-      return summary(await runtime.ack(id, by));
+      if (runtime) return summary(await runtime.ack(id, by));
+      // The reply shows the status the command reached: acknowledged once applied, else as stored (it follows).
+      if (commands) return summary((await commands.send('ack', id, by)).incident);
+      throw new VigilError('INCIDENTS_DISABLED', 'the incident engine is not running');
     },
     risk: (service, type) => assessChange(store, { service, type, atMs: Date.now() }, deps.riskSettings),
     ...(deps.drills

@@ -5,11 +5,13 @@
  * publish it on vigil.anomalies (the api role's SSE stream), and checkpoint its detector states
  * in the store when it stops. The incident it opens is acknowledged, then resolved, through the
  * api role: commands on vigil.incident-commands, applied by the detector's incident engine, the
- * answer carrying the new status, the store, the timeline and the live stream agreeing.
+ * answer carrying the new status, the store, the timeline and the live stream agreeing; a
+ * second one is acknowledged from chat (`/vigil ack`) on the api role.
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { slackSignature } from '../../api/chatops/index.js';
 import { eventually, getJson } from '../helpers/embedded.js';
 import { BASE_MS, gaugeBody, MINUTE_MS, postMetrics, seededNoise } from '../helpers/metrics-json.js';
 import { spawnApi, spawnDetector, spawnGateway, spawnStoreRole, spawnWriter, stopProcess, type StoreRole } from '../helpers/roles.js';
@@ -20,6 +22,7 @@ import { describeWithKafka } from '../kafka/kafka-env.js';
 const NORMAL = 300;
 const SHIFT_AT = BASE_MS + NORMAL * MINUTE_MS;
 const METRIC = 'queue.depth';
+const SLACK_SECRET = 'scale-out-slack-signing-secret';
 
 describeWithKafka('scale-out: distributed detection (gateway → Kafka → writer + detector, api role)', (brokers) => {
   const broker = brokers.join(',');
@@ -42,7 +45,7 @@ describeWithKafka('scale-out: distributed detection (gateway → Kafka → write
     // The incident engine's event time is the median over the services in the topics, which a
     // shared broker fills with other runs' services: the incident opens as soon as its anomaly
     // arrives (no settling) rather than when that median has moved on.
-    [writer, detector, api, gateway] = await Promise.all([spawnWriter(broker, store, env), spawnDetector(broker, store, { ...env, VIGIL_INCIDENTS_SETTLE_SECONDS: '0' }), spawnApi(broker, store, env), spawnGateway(broker, env)]);
+    [writer, detector, api, gateway] = await Promise.all([spawnWriter(broker, store, env), spawnDetector(broker, store, { ...env, VIGIL_INCIDENTS_SETTLE_SECONDS: '0' }), spawnApi(broker, store, { ...env, VIGIL_CHATOPS_SLACK_SIGNING_SECRET: SLACK_SECRET }), spawnGateway(broker, env)]);
     sse = await openSse(`${api.url}/api/v1/anomalies/stream?service=${service}`);
   }, 180_000);
   afterAll(async () => {
@@ -138,6 +141,41 @@ describeWithKafka('scale-out: distributed detection (gateway → Kafka → write
     const missing = await action('no-such-incident', 'resolve', {});
     expect(missing.status).toBe(404);
   }, 120_000);
+
+  it('acknowledges an incident from chat on the api role (/vigil ack), the operation recorded through Kafka', async () => {
+    const chatService = `chat-${run}`;
+    const shifted = (minute: number) => 100 + 2 * noise() + (minute >= NORMAL ? 60 : 0);
+    for (let start = 0; start < NORMAL + 4; start += 50) {
+      const points = Array.from({ length: Math.min(50, NORMAL + 4 - start) }, (_, i) => [BASE_MS + (start + i) * MINUTE_MS, shifted(start + i)] as [number, number]);
+      await postMetrics(gateway.url, gaugeBody(chatService, METRIC, {}, points));
+    }
+    const incident = await eventually(async () => {
+      const { incidents } = await getJson(`${api.url}/api/v1/incidents?service=${chatService}&since=${BASE_MS}`);
+      return incidents.find((i: any) => i.status === 'open');
+    }, 90_000, 500);
+
+    const form = new URLSearchParams({ command: '/vigil', text: `ack ${incident.id}`, user_id: 'U123', user_name: 'ana', team_id: 'T9', channel_name: 'ops' }).toString();
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const res = await fetch(`${api.url}/api/v1/chatops/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': slackSignature(SLACK_SECRET, timestamp, Buffer.from(form)) },
+      body: form,
+    });
+    expect(res.status).toBe(200);
+    const reply: any = await res.json();
+    expect(reply).toMatchObject({ response_type: 'in_channel', text: `Incident ${incident.id} acknowledged by ana` });
+    expect(JSON.stringify(reply.blocks)).toContain('is *acknowledged*');
+    const detail = await eventually(async () => {
+      const d = await getJson(`${api.url}/api/v1/incidents/${encodeURIComponent(incident.id)}`);
+      return d.incident.status === 'acknowledged' && d.timeline.some((t: any) => t.kind === 'acknowledged') && d;
+    }, 10_000, 200);
+    expect(detail.incident.acknowledgedBy).toBe('slack:ana');
+    const [{ n }] = await eventually(async () => {
+      const rows = await store.query<{ n: string }>(`SELECT count() AS n FROM events WHERE Type = 'io.vigil.chatops.operation.v1' AND ServiceName = '${chatService}'`);
+      return Number(rows[0].n) > 0 && rows;
+    }, 30_000, 500);
+    expect(Number(n)).toBe(1);
+  }, 180_000);
 
   it('checkpoints its detector states to the store when it stops, promptly on SIGTERM', async () => {
     const startedMs = Date.now();
