@@ -6,7 +6,8 @@
  * in the store when it stops. The incident it opens is acknowledged, then resolved, through the
  * api role: commands on vigil.incident-commands, applied by the detector's incident engine, the
  * answer carrying the new status, the store, the timeline and the live stream agreeing; a
- * second one is acknowledged from chat (`/vigil ack`) on the api role.
+ * second one is acknowledged from chat (`/vigil ack`) on the api role, and resolved while the
+ * detector is down (202), the command applied once the detector is back.
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -39,13 +40,15 @@ describeWithKafka('scale-out: distributed detection (gateway → Kafka → write
   let api: VigilProcess;
   let gateway: VigilProcess;
   let sse: SseReader;
+  let chatIncidentId = '';
+  const detectorEnv = { ...env, VIGIL_INCIDENTS_SETTLE_SECONDS: '0' };
 
   beforeAll(async () => {
     store = await spawnStoreRole();
     // The incident engine's event time is the median over the services in the topics, which a
     // shared broker fills with other runs' services: the incident opens as soon as its anomaly
     // arrives (no settling) rather than when that median has moved on.
-    [writer, detector, api, gateway] = await Promise.all([spawnWriter(broker, store, env), spawnDetector(broker, store, { ...env, VIGIL_INCIDENTS_SETTLE_SECONDS: '0' }), spawnApi(broker, store, { ...env, VIGIL_CHATOPS_SLACK_SIGNING_SECRET: SLACK_SECRET }), spawnGateway(broker, env)]);
+    [writer, detector, api, gateway] = await Promise.all([spawnWriter(broker, store, env), spawnDetector(broker, store, detectorEnv), spawnApi(broker, store, { ...env, VIGIL_CHATOPS_SLACK_SIGNING_SECRET: SLACK_SECRET }), spawnGateway(broker, env)]);
     sse = await openSse(`${api.url}/api/v1/anomalies/stream?service=${service}`);
   }, 180_000);
   afterAll(async () => {
@@ -153,6 +156,7 @@ describeWithKafka('scale-out: distributed detection (gateway → Kafka → write
       const { incidents } = await getJson(`${api.url}/api/v1/incidents?service=${chatService}&since=${BASE_MS}`);
       return incidents.find((i: any) => i.status === 'open');
     }, 90_000, 500);
+    chatIncidentId = incident.id;
 
     const form = new URLSearchParams({ command: '/vigil', text: `ack ${incident.id}`, user_id: 'U123', user_name: 'ana', team_id: 'T9', channel_name: 'ops' }).toString();
     const timestamp = String(Math.floor(Date.now() / 1000));
@@ -185,4 +189,24 @@ describeWithKafka('scale-out: distributed detection (gateway → Kafka → write
     const [{ n }] = await store.query<{ n: string }>(`SELECT count() AS n FROM detector_state FINAL WHERE SeriesKey LIKE 'metric:${service}:%'`);
     expect(Number(n)).toBeGreaterThan(0);
   }, 60_000);
+
+  it('answers 202 while the incident engine is down, and the command is applied when it is back', async () => {
+    expect(chatIncidentId).not.toBe('');
+    const url = `${api.url}/api/v1/incidents/${encodeURIComponent(chatIncidentId)}/resolve`;
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by: 'carol', note: 'queue drained' }) });
+    expect(res.status).toBe(202);
+    const body: any = await res.json();
+    expect(typeof body.commandId).toBe('string');
+    expect(body.incident).toMatchObject({ id: chatIncidentId, status: 'acknowledged' });
+
+    detector = await spawnDetector(broker, store, detectorEnv);
+    const detail = await eventually(async () => {
+      const d = await getJson(`${api.url}/api/v1/incidents/${encodeURIComponent(chatIncidentId)}`);
+      return d.incident.status === 'resolved' && d.timeline.some((t: any) => t.kind === 'resolved') && d;
+    }, 60_000, 500).catch((err) => {
+      throw new Error(`${(err as Error).message}\ndetector output:\n${detector.output().slice(-3000)}`);
+    });
+    expect(detail.incident).toMatchObject({ resolvedBy: 'carol', acknowledgedBy: 'slack:ana' });
+    expect(detail.timeline.filter((t: any) => t.kind === 'resolved').map((t: any) => t.attributes)).toEqual([{ command: body.commandId, note: 'queue drained' }]);
+  }, 120_000);
 });

@@ -19,6 +19,8 @@ export function incidentDetail(host, id) {
   let charts = [];
   let incident;
   let acting = false;
+  /** An action sent to the incident engine (scale-out: answered 202) that it has not applied yet. */
+  let sentAction;
   const head = h('div', { class: 'incident-head' });
   const actions = h('div', { class: 'actions' });
   const message = h('div', { class: 'error-banner', hidden: true, role: 'alert' });
@@ -47,6 +49,7 @@ export function incidentDetail(host, id) {
       h('span', { class: 'count', text: `${i.services.join(', ')} · started ${fmtWhen(Date.parse(i.start))} · ${fmtDuration(incidentDurationMs(i))}` }));
     const who = [i.acknowledgedBy && `acked by ${i.acknowledgedBy}`, i.resolvedBy && `resolved by ${i.resolvedBy}`].filter(Boolean).join(' · ');
     actions.replaceChildren(...[
+      sentAction ? h('span', { class: 'note', dataset: { pending: sentAction }, text: `${sentAction === 'ack' ? 'Acknowledge' : 'Resolve'} sent to the incident engine; shown here once it is applied.` }) : '',
       who ? h('span', { class: 'count', text: who }) : '',
       h('button', { type: 'button', name: 'ack', disabled: acting || i.status !== 'open', onclick: () => act('ack'), text: 'Acknowledge' }),
       h('button', { type: 'button', name: 'resolve', class: 'primary', disabled: acting || i.status === 'resolved', onclick: () => act('resolve'), text: 'Resolve' })]);
@@ -56,8 +59,9 @@ export function incidentDetail(host, id) {
     acting = true;
     renderHead();
     try {
-      const { incident: next } = await api.incidentAction(id, action);
-      incident = next;
+      const { incident: next, commandId } = await api.incidentAction(id, action);
+      sentAction = commandId && next.status === incident.status ? action : undefined;
+      if (next.version >= incident.version) incident = next; // the stream may have brought a newer one meanwhile
       message.hidden = true;
     } catch (err) {
       message.textContent = `Could not ${action === 'ack' ? 'acknowledge' : 'resolve'}: ${err.message}`;
@@ -173,6 +177,7 @@ export function incidentDetail(host, id) {
     /** A stream event for this incident: show its new state now, the rest after a refetch. */
     changed(next) {
       incident = next;
+      sentAction = undefined;
       renderHead();
       renderSuspects();
       reload();
