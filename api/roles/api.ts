@@ -70,8 +70,11 @@ export async function startApiRole(config: FlatConfig, logger: Logger): Promise<
     );
     // One group per topic: kafkajs assigns a group's partitions across its members whatever each subscribed to.
     const groups = { anomalies: `${groupId}.anomalies`, incidents: `${groupId}.incidents` };
-    await anomalies.startGroupAtEnd(groups.anomalies, ANOMALY_TOPIC);
-    await incidents.startGroupAtEnd(groups.incidents, INCIDENT_TOPIC);
+    // Just-created topics can answer offset requests with NOT_LEADER for a moment after their leaders show in metadata.
+    await retryUntil('Kafka topics not ready', async () => {
+      await anomalies.startGroupAtEnd(groups.anomalies, ANOMALY_TOPIC);
+      await incidents.startGroupAtEnd(groups.incidents, INCIDENT_TOPIC);
+    }, 30_000, (err) => logger.warn({ err: (err as Error).message }, 'waiting for Kafka topics'));
     subscriptions.push(
       await anomalies.subscribe({
         topic: ANOMALY_TOPIC,

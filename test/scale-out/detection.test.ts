@@ -48,7 +48,11 @@ describeWithKafka('scale-out: distributed detection (gateway → Kafka → write
     // The incident engine's event time is the median over the services in the topics, which a
     // shared broker fills with other runs' services: the incident opens as soon as its anomaly
     // arrives (no settling) rather than when that median has moved on.
-    [writer, detector, api, gateway] = await Promise.all([spawnWriter(broker, store, env), spawnDetector(broker, store, detectorEnv), spawnApi(broker, store, { ...env, VIGIL_CHATOPS_SLACK_SIGNING_SECRET: SLACK_SECRET }), spawnGateway(broker, env)]);
+    const started = await Promise.allSettled([spawnWriter(broker, store, env), spawnDetector(broker, store, detectorEnv), spawnApi(broker, store, { ...env, VIGIL_CHATOPS_SLACK_SIGNING_SECRET: SLACK_SECRET }), spawnGateway(broker, env)]);
+    // Every role that did start is kept, so afterAll stops it even when another failed to.
+    [writer, detector, api, gateway] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined)) as VigilProcess[];
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
     sse = await openSse(`${api.url}/api/v1/anomalies/stream?service=${service}`);
   }, 180_000);
   afterAll(async () => {
