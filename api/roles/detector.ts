@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 import { createNotifier } from '../notify/index.js';
 import { createServer } from '../server.js';
 import { ConsumerLagMonitor, type LagTarget } from './consumer-lag.js';
-import { DEAD_LETTER_TOPIC, ingestKafkaBus, jsonCodec, kafkaBus, retryUntil, roleHealthRoute, type RoleHandle } from './role.js';
+import { DEAD_LETTER_TOPIC, ingestKafkaBus, jsonCodec, kafkaBus, retryUntil, consumerRoleHealthRoute, type RoleHandle } from './role.js';
 import { openServerStore } from './server-store.js';
 
 const LAG_INTERVAL_MS = 5_000;
@@ -110,26 +110,10 @@ export async function startDetectorRole(config: FlatConfig, logger: Logger): Pro
     await runner.start();
     await lag.start();
 
-    roleHealthRoute(app, async () => {
-      let storeReachable = true;
-      let storeError: string | undefined;
-      try {
-        await store.ping();
-      } catch (err) {
-        storeReachable = false;
-        storeError = (err as Error).message;
-      }
-      const { error: lagError, ...consumerLag } = lag.report();
-      return {
-        status: storeReachable && !lagError ? 'ok' : 'degraded',
-        role: 'detector',
-        store: { kind: store.kind, reachable: storeReachable, error: storeError },
-        kafka: { brokers: config['kafka.brokers'], error: lagError },
-        detection: runner?.stats(),
-        incidents: incidentRuntime ? { live: incidentRuntime.live().length } : undefined,
-        consumerLag,
-      };
-    });
+    consumerRoleHealthRoute(app, 'detector', { store, config, lag }, () => ({
+      detection: runner?.stats(),
+      incidents: incidentRuntime ? { live: incidentRuntime.live().length } : undefined,
+    }));
     const url = await app.listen({ host: config['server.host'], port: config['server.port'] });
     return {
       url,

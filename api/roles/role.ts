@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { Store } from '../../analytics/index.js';
 import { KafkaBus, envelopeCodec, type Codec, type IngestEnvelope, type KafkaBusOptions } from '../../ingest/index.js';
 import type { FlatConfig } from '../config/schema.js';
 import { VigilError } from '../errors.js';
+import type { ConsumerLagMonitor } from './consumer-lag.js';
 
 /** A running role: its HTTP address, what to print at start, and how to stop it gracefully. */
 export interface RoleHandle {
@@ -57,6 +59,35 @@ export function roleHealthRoute(app: FastifyInstance, health: () => Promise<Role
   app.get('/api/v1/health', { config: { role: 'public' } }, async (_request, reply) => {
     const report = await health();
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
+  });
+}
+
+/**
+ * The health of a role that consumes Kafka into the store (writer, detector): degraded when the
+ * store does not answer or the consumer lag cannot be read; `details` adds the role's own parts.
+ */
+export function consumerRoleHealthRoute(
+  app: FastifyInstance,
+  role: string,
+  deps: { store: Store; config: FlatConfig; lag: Pick<ConsumerLagMonitor, 'report'> },
+  details: () => Record<string, unknown> = () => ({}),
+): void {
+  roleHealthRoute(app, async () => {
+    let storeError: string | undefined;
+    try {
+      await deps.store.ping();
+    } catch (err) {
+      storeError = (err as Error).message;
+    }
+    const { error: lagError, ...consumerLag } = deps.lag.report();
+    return {
+      status: storeError === undefined && !lagError ? 'ok' : 'degraded',
+      role,
+      store: { kind: deps.store.kind, reachable: storeError === undefined, error: storeError },
+      kafka: { brokers: deps.config['kafka.brokers'], error: lagError },
+      ...details(),
+      consumerLag,
+    };
   });
 }
 

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { createServer } from '../server.js';
 import { ConsumerLagMonitor } from './consumer-lag.js';
 import { openServerStore } from './server-store.js';
-import { DEAD_LETTER_TOPIC, ingestKafkaBus, retryUntil, roleHealthRoute, type RoleHandle } from './role.js';
+import { DEAD_LETTER_TOPIC, ingestKafkaBus, retryUntil, consumerRoleHealthRoute, type RoleHandle } from './role.js';
 
 const LAG_INTERVAL_MS = 5_000;
 /** Deliveries of a batch the store refuses as malformed before it goes to vigil.deadletter. */
@@ -52,24 +52,7 @@ export async function startWriter(config: FlatConfig, logger: Logger): Promise<R
 
     await lag.start();
 
-    roleHealthRoute(app, async () => {
-      let storeReachable = true;
-      let storeError: string | undefined;
-      try {
-        await store.ping();
-      } catch (err) {
-        storeReachable = false;
-        storeError = (err as Error).message;
-      }
-      const { error: lagError, ...consumerLag } = lag.report();
-      return {
-        status: storeReachable && !lagError ? 'ok' : 'degraded',
-        role: 'writer',
-        store: { kind: store.kind, reachable: storeReachable, error: storeError },
-        kafka: { brokers: config['kafka.brokers'], error: lagError },
-        consumerLag,
-      };
-    });
+    consumerRoleHealthRoute(app, 'writer', { store, config, lag });
     const url = await app.listen({ host: config['server.host'], port: config['server.port'] });
     const where = new URL(config['store.url']);
     return {

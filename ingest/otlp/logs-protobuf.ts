@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { exceedsUtf8, type DecodeLimits } from '../decode/limits.js';
-import type { Attributes, LogRow, NanoTime } from '../rows.js';
+import type { Attributes, LogRow, NanoTime, ResourceScope } from '../rows.js';
 import { int64ToDecimal, int64ToNanoTime } from './values.js';
 
 /**
@@ -32,15 +32,7 @@ const FIXED64 = 1;
 const LENGTH = 2;
 const FIXED32 = 5;
 
-interface Scope {
-  ServiceName: string;
-  ResourceAttributes: Attributes;
-  ResourceSchemaUrl: string;
-  ScopeName: string;
-  ScopeVersion: string;
-  ScopeAttributes: Attributes;
-  ScopeSchemaUrl: string;
-}
+type Scope = ResourceScope;
 
 class LogsReader {
   private pos = 0;
