@@ -109,6 +109,18 @@ describe('vigil detector: labelled synthetic fixtures', () => {
     expect(alarms(scores(f))).toEqual([3 * DAY_POINTS + 40, 4 * DAY_POINTS + 40]);
   });
 
+  it('trusts shape novelty as the ART learns: an unseen shape scores less early in a series than late', () => {
+    // 30 points of a sawtooth on quiet noise; the surprise path is switched off (margin) so only shape novelty scores.
+    const shapePeak = (at: number, shapeMaturityPoints: number) => {
+      const f = makeSeries(5000, 21, (i) => (i >= at && i < at + 30 ? 10 + (8 * ((i - at) % 10)) / 10 : 10), () => 0.5);
+      const s = scores(f, createDetector({ vigil: { margin: 1e9, shapeMaturityPoints } }));
+      return Math.max(...s.slice(at, at + 80));
+    };
+    expect(shapePeak(4000, 3000)).toBeGreaterThanOrEqual(ALARM);
+    expect(shapePeak(1000, 1)).toBeGreaterThanOrEqual(ALARM);
+    expect(shapePeak(1000, 3000)).toBeLessThan(ALARM);
+  });
+
   it('returns an expected value and band that contain normal points', () => {
     const f = makeSeries(10 * DAY_POINTS, 11, (i) => daily(i));
     const state = createDetector();
