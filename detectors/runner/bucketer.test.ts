@@ -115,12 +115,17 @@ describe('silence', () => {
     // a and b go on for 100 s; quiet says nothing more.
     for (let s = 60; s < 75; s++) for (const svc of ['a', 'b']) b.add(log(T0 + s * 1000, 'INFO', svc));
     expect(b.provisional().filter((p) => p.id.service === 'quiet')).toEqual([]); // 15 s behind: jitter, not silence
-    for (let s = 75; s < 160; s++) for (const svc of ['a', 'b']) b.add(log(T0 + s * 1000, 'INFO', svc));
+    for (let s = 75; s < 135; s++) for (const svc of ['a', 'b']) b.add(log(T0 + s * 1000, 'INFO', svc));
+    expect(b.provisional().filter((p) => p.id.service === 'quiet').map((p) => [(p.timeMs - T0) / MIN, p.value])).toEqual([
+      [0, 60], // its last minute as it stands
+      [1, 0], // then silence; 14 s into minute 2 is too soon to call its rate
+    ]);
+    for (let s = 135; s < 145; s++) for (const svc of ['a', 'b']) b.add(log(T0 + s * 1000, 'INFO', svc));
     const quiet = b.provisional().filter((p) => p.id.service === 'quiet');
     expect(quiet.map((p) => [(p.timeMs - T0) / MIN, p.value])).toEqual([
-      [0, 60], // its last minute as it stands
-      [1, 0], // then silence
-      [2, 0], // 39 s into minute 2 (30 s are enough to call its rate)
+      [0, 60],
+      [1, 0],
+      [2, 0], // 24 s into minute 2, all of them silent: enough (a minute with data would need 30 s)
     ]);
     expect(quiet[1].key).toBe('log_rate:quiet:INFO:count');
   });

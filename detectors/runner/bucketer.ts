@@ -203,7 +203,9 @@ export class MinuteBucketer {
       }
       if (!Number.isFinite(last)) continue;
       for (let minute = last + MINUTE_MS; minute <= current; minute += MINUTE_MS) {
-        if (minute === current && nowMs - minute < minElapsedMs) break;
+        // The minute in progress had no data at all: its silence so far is the evidence, and
+        // the clock is already SILENCE_MS behind; a shorter wait than a count extrapolation needs.
+        if (minute === current && nowMs - minute < Math.min(minElapsedMs, SILENCE_MS)) break;
         out.push({ key: seriesKey(id), id, timeMs: minute, value: 0 });
       }
     }

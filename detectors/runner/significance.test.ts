@@ -44,6 +44,14 @@ describe('operational score', () => {
     expect(operationalScore({ signal: 'span_errors' }, 0.4, band(0.005, 0.01), true, 300)).toBe(0.75);
   });
 
+  it('a count that stops is anomalous when its band stays clear of zero and Poisson noise cannot explain it', () => {
+    expect(operationalScore({ signal: 'span_rate' }, 0, band(36, 20, 0.43), true)).toBe(0.75); // a wide band: not 3 half-widths off
+    expect(operationalScore({ signal: 'log_rate' }, 0, band(36, 20, 0), true)).toBe(0.75); // the silence goes on: the detector is muted
+    expect(operationalScore({ signal: 'span_rate' }, 0, band(36, 40, 0.3), true)).toBe(0.3); // zero is within normal
+    expect(operationalScore({ signal: 'span_rate' }, 0, band(8, 6, 0.3), true)).toBe(0.3); // P(0 | 8 a minute) is no outage
+    expect(operationalScore({ signal: 'metric' }, 0, band(36, 20, 0.3), true)).toBe(0.3); // a gauge at zero is a value like any other
+  });
+
   it('leaves a detector in warm-up alone', () => {
     expect(operationalScore({ signal: 'metric' }, 1e9, band(1, 0.1, 0), false)).toBe(0);
   });

@@ -12,7 +12,12 @@ import type { SeriesId } from './series.js';
  *  - a change too small to matter is not, whatever the detector says: an error ratio must move
  *    by at least one percentage point, a p95 latency by 20% and 2 ms (a duration metric by 20%),
  *    a count by one Poisson standard deviation (a 0.1% → 0.3% error
- *    ratio on a quiet endpoint is "news" to a detector and noise to an SRE).
+ *    ratio on a quiet endpoint is "news" to a detector and noise to an SRE);
+ *  - a count that stops — zero where its band of normal stays clear of zero, by a margin no
+ *    Poisson noise explains — is anomalous like an extreme value: a service whose spans or
+ *    logs stop has crashed, is cut off, or lost its telemetry (a "no data" alert). A detector
+ *    that has seen wide swings scores the drop to zero as only a moderate surprise, and mutes
+ *    the minutes of silence after the first.
  */
 const EXTREME_BAND_MULTIPLE = 3;
 /** The score of an extreme value: what the vigil detector gives a surprise at its cap. */
@@ -85,10 +90,16 @@ export function significant(id: SignificanceId, value: number, expected: number,
   }
 }
 
+/** A count series at zero whose band of normal does not reach zero. */
+function stopped(id: SignificanceId, value: number, r: StepResult): boolean {
+  return value === 0 && r.lower > 0 && (id.signal === 'span_rate' || id.signal === 'log_rate' || id.signal === 'log_pattern');
+}
+
 /** The score the runner acts on; `warm` = the detector is past its warm-up (its band means something). */
 export function operationalScore(id: SignificanceId, value: number, r: StepResult, warm: boolean, samples?: number): number {
   if (!warm || !Number.isFinite(value) || !significant(id, value, r.expected, samples)) return warm ? 0 : r.score;
   const halfWidth = Math.max(r.upper - r.expected, r.expected - r.lower);
   if (halfWidth > 0 && Math.abs(value - r.expected) > EXTREME_BAND_MULTIPLE * halfWidth && decisive(id, value, r.expected, samples)) return Math.max(r.score, EXTREME_SCORE);
+  if (stopped(id, value, r) && decisive(id, value, r.expected, samples)) return Math.max(r.score, EXTREME_SCORE);
   return r.score;
 }
