@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cloneDetector, createDetector, isWarm, restore, snapshot, step, type DetectorName, type DetectorState } from '../metrics/index.js';
-import { createHysteresis, stepHysteresis, type AnomalyWindow, type HysteresisOptions, type HysteresisState, type ScoredValue, type Transition } from './hysteresis.js';
+import { createHysteresis, isNewPeak, stepHysteresis, type AnomalyWindow, type HysteresisOptions, type HysteresisState, type ScoredValue, type Transition } from './hysteresis.js';
 import { Lru } from './lru.js';
 import { operationalScore } from './significance.js';
 import { isCountSeries, MINUTE_MS, type SeriesId, type SeriesPoint } from './series.js';
@@ -185,7 +185,7 @@ export class DetectionCore {
         state.early = { ...first, ...atPeak, endMs: peak.timeMs };
         state.dirty = true;
         events.push(this.event(key, state, 'open', state.early, 'early'));
-      } else if (peak.score >= early.peakScore + EARLY_UPDATE_MARGIN) {
+      } else if (isNewPeak(early, peak, EARLY_UPDATE_MARGIN)) {
         Object.assign(early, atPeak, { endMs: Math.max(early.endMs, peak.timeMs) });
         state.dirty = true;
         events.push(this.event(key, state, 'update', early, 'early'));
@@ -206,7 +206,7 @@ export class DetectionCore {
       if (!(score >= this.options.threshold)) return;
       const scored: ScoredValue = { timeMs, value, score, expected: r.expected, lower: r.lower, upper: r.upper };
       first ??= { startMs: timeMs, endMs: timeMs, peakScore: score, peakMs: timeMs, expected: r.expected, actual: value, lower: r.lower, upper: r.upper };
-      if (!peak || scored.score > peak.score) peak = scored;
+      if (!peak || isNewPeak({ peakScore: peak.score, expected: peak.expected, actual: peak.value }, scored)) peak = scored;
     };
     for (const p of points) {
       if (p.timeMs <= last) continue; // the same minute offered twice (by two passes) is scored once

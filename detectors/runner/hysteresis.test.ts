@@ -54,6 +54,15 @@ describe('hysteresis', () => {
     expect(transitions.indexOf('close')).toBe(4); // quiet from the third point on, closed after 3 of them
   });
 
+  it('a capped score that grows much further out is a new peak (a flood at 20x says 20x, not the 2x it opened at)', () => {
+    const events = feed([0.75, 0.75, 0.75, 0.75], [2, 2.5, 20, 24]);
+    expect(events.map((e) => [e.transition, e.at])).toEqual([
+      ['open', 0],
+      ['update', 2], // 2.5 is not half as far again; 24 is not half as far again as 20
+    ]);
+    expect(events[1].anomaly).toMatchObject({ peakScore: 0.75, actual: 20, peakMs: 2 });
+  });
+
   it('a new burst after closing is a new anomaly', () => {
     const events = feed([0.8, 0, 0, 0, 0.9, 0, 0, 0]);
     expect(events.map((e) => e.transition)).toEqual(['open', 'close', 'open', 'close']);

@@ -2,8 +2,8 @@
  * Scores → anomaly events, with hysteresis so that one incident is one anomaly: a score
  * at or above `threshold` opens an anomaly; it stays open while scores keep reaching
  * `closeThreshold` or the value stays outside the band of normal it had when the anomaly
- * opened, and closes after `quietPoints` points in a row that do neither. Scores above
- * the peak while open update the anomaly instead of opening another.
+ * opened, and closes after `quietPoints` points in a row that do neither. A new peak while
+ * open (see isNewPeak) updates the anomaly instead of opening another.
  *
  * The band matters because detectors score *news*: a series that jumps and stays up scores
  * high once, then the detector adapts. Operationally the anomaly lasts until the series
@@ -23,6 +23,13 @@ export interface HysteresisOptions {
 }
 
 const DEFAULT_REBASELINE_POINTS = 60;
+/**
+ * Scores are capped (an extreme value scores EXTREME_SCORE however far out it is), so among
+ * equal scores a value this many times further from expected is a new peak: a flood that
+ * opened at 2× normal and grew to 20× must say 20×, since incidents page on the size of a
+ * volume move.
+ */
+const PEAK_DEVIATION_GROWTH = 1.5;
 /** Share of the peak's excursion a value must keep to count as not recovered yet. */
 const RECOVERY_SHARE = 0.5;
 
@@ -80,7 +87,7 @@ export function stepHysteresis(state: HysteresisState, options: HysteresisOption
   if (p.score >= options.closeThreshold || deviating) {
     state.quiet = 0;
     open.endMs = p.timeMs;
-    if (p.score <= open.peakScore) return undefined;
+    if (!isNewPeak(open, p)) return undefined;
     Object.assign(open, { peakScore: p.score, peakMs: p.timeMs, expected: p.expected, actual: p.value, lower: p.lower, upper: p.upper });
     return { transition: 'update', anomaly: { ...open } };
   }
@@ -90,6 +97,12 @@ export function stepHysteresis(state: HysteresisState, options: HysteresisOption
   state.base = undefined;
   state.openPoints = 0;
   return { transition: 'close', anomaly: { ...open } };
+}
+
+/** Whether a scored point beats an anomaly's peak: a higher score (by more than `margin`), or an equal one much further out. */
+export function isNewPeak(peak: Pick<AnomalyWindow, 'peakScore' | 'expected' | 'actual'>, p: ScoredValue, margin = 0): boolean {
+  if (p.score > peak.peakScore + margin) return true;
+  return p.score >= peak.peakScore && Math.abs(p.value - p.expected) >= PEAK_DEVIATION_GROWTH * Math.abs(peak.actual - peak.expected);
 }
 
 /** Still at least RECOVERY_SHARE of the peak's distance from the expected value at opening (snapshots before it was kept: any distance). */
