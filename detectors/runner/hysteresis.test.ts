@@ -61,6 +61,7 @@ describe('hysteresis', () => {
       ['update', 2], // 2.5 is not half as far again; 24 is not half as far again as 20
     ]);
     expect(events[1].anomaly).toMatchObject({ peakScore: 0.75, actual: 20, peakMs: 2 });
+    expect(feed([0.9, 0.9, 0.9], [0, 0, 0]).map((e) => e.transition)).toEqual(['open']); // equal scores at the expected value
   });
 
   it('a new burst after closing is a new anomaly', () => {

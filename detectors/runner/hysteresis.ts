@@ -102,7 +102,8 @@ export function stepHysteresis(state: HysteresisState, options: HysteresisOption
 /** Whether a scored point beats an anomaly's peak: a higher score (by more than `margin`), or an equal one much further out. */
 export function isNewPeak(peak: Pick<AnomalyWindow, 'peakScore' | 'expected' | 'actual'>, p: ScoredValue, margin = 0): boolean {
   if (p.score > peak.peakScore + margin) return true;
-  return p.score >= peak.peakScore && Math.abs(p.value - p.expected) >= PEAK_DEVIATION_GROWTH * Math.abs(peak.actual - peak.expected);
+  // Strictly further: a run of equal scores at the expected value is not a run of new peaks.
+  return p.score >= peak.peakScore && Math.abs(p.value - p.expected) > PEAK_DEVIATION_GROWTH * Math.abs(peak.actual - peak.expected);
 }
 
 /** Still at least RECOVERY_SHARE of the peak's distance from the expected value at opening (snapshots before it was kept: any distance). */
