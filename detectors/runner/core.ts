@@ -202,7 +202,7 @@ export class DetectionCore {
     let peak: ScoredValue | undefined;
     const feed = (timeMs: number, value: number, samples?: number) => {
       const r = step(detector, timeMs, value);
-      const score = operationalScore(state.id, value, r, true, samples);
+      const score = operationalScore(state.id, value, r, true, samples, true);
       if (!(score >= this.options.threshold)) return;
       const scored: ScoredValue = { timeMs, value, score, expected: r.expected, lower: r.lower, upper: r.upper };
       first ??= { startMs: timeMs, endMs: timeMs, peakScore: score, peakMs: timeMs, expected: r.expected, actual: value, lower: r.lower, upper: r.upper };

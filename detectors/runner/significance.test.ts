@@ -52,6 +52,13 @@ describe('operational score', () => {
     expect(operationalScore({ signal: 'metric' }, 0, band(36, 20, 0.3), true)).toBe(0.3); // a gauge at zero is a value like any other
   });
 
+  it('a minute in progress counts for latency only when it moved far: its p95 comes from a fraction of the spans', () => {
+    expect(operationalScore({ signal: 'span_latency' }, 16, band(12, 2, 0.8), true, 25)).toBe(0.8); // closed: the detector decides
+    expect(operationalScore({ signal: 'span_latency' }, 16, band(12, 2, 0.8), true, 25, true)).toBe(0); // early: +33%, +4 ms is not far
+    expect(operationalScore({ signal: 'span_latency' }, 412, band(12, 2, 0.8), true, 25, true)).toBe(0.8); // early: +400 ms is
+    expect(operationalScore({ signal: 'span_errors' }, 0.4, band(0.005, 0.01, 0.8), true, 25, true)).toBe(0.8); // other signals as before
+  });
+
   it('leaves a detector in warm-up alone', () => {
     expect(operationalScore({ signal: 'metric' }, 1e9, band(1, 0.1, 0), false)).toBe(0);
   });

@@ -95,9 +95,16 @@ function stopped(id: SignificanceId, value: number, r: StepResult): boolean {
   return value === 0 && r.lower > 0 && (id.signal === 'span_rate' || id.signal === 'log_rate' || id.signal === 'log_pattern');
 }
 
-/** The score the runner acts on; `warm` = the detector is past its warm-up (its band means something). */
-export function operationalScore(id: SignificanceId, value: number, r: StepResult, warm: boolean, samples?: number): number {
+/**
+ * The score the runner acts on; `warm` = the detector is past its warm-up (its band means
+ * something). `provisional`: the value is a minute still in progress (early scoring), whose
+ * p95 comes from a fraction of the spans the band was learned from and is that much noisier:
+ * early, a latency only counts when it moved far (see `decisive`); smaller moves wait for
+ * the minute to close.
+ */
+export function operationalScore(id: SignificanceId, value: number, r: StepResult, warm: boolean, samples?: number, provisional = false): number {
   if (!warm || !Number.isFinite(value) || !significant(id, value, r.expected, samples)) return warm ? 0 : r.score;
+  if (provisional && (id.signal === 'span_latency' || isLatencyMetric(id)) && !decisive(id, value, r.expected, samples)) return 0;
   const halfWidth = Math.max(r.upper - r.expected, r.expected - r.lower);
   if (halfWidth > 0 && Math.abs(value - r.expected) > EXTREME_BAND_MULTIPLE * halfWidth && decisive(id, value, r.expected, samples)) return Math.max(r.score, EXTREME_SCORE);
   if (stopped(id, value, r) && decisive(id, value, r.expected, samples)) return Math.max(r.score, EXTREME_SCORE);
