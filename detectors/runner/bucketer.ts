@@ -1,7 +1,7 @@
 import { accumulate, closeMinute, peekMinute, type Accumulator, type Carry, type MinuteValue } from './accumulate.js';
 import type { Observation } from './extract.js';
 import { Lru } from './lru.js';
-import { MINUTE_MS, minuteOf, seriesKey, type SeriesPoint } from './series.js';
+import { isCountSeries, MINUTE_MS, minuteOf, seriesKey, type SeriesPoint } from './series.js';
 
 /**
  * Event-time minute buckets. Each source accumulates per minute; a minute closes once
@@ -48,8 +48,6 @@ function pointOf(v: MinuteValue, minute: number): SeriesPoint {
   return point;
 }
 
-/** The count series a source's signal closes into (spans: their rate). */
-const COUNT_SIGNAL_OF: Partial<Record<SeriesPoint['id']['signal'], SeriesPoint['id']['signal']>> = { log_rate: 'log_rate', log_pattern: 'log_pattern', span_rate: 'span_rate' };
 /** The reference clock needs this many live clocks, so one sender's skewed clock cannot mute the rest. */
 const MIN_REFERENCE_CLOCKS = 3;
 
@@ -247,9 +245,8 @@ export class MinuteBucketer {
   /** Zero counts of a silent count source for the minutes its clock has closed (see silentZeroMinutes). */
   private silentZeros(source: SourceState, closeThroughMs: number, out: SeriesPoint[]): void {
     const horizon = this.options.silentZeroMinutes ?? 0;
-    const signal = COUNT_SIGNAL_OF[source.base.signal];
-    if (horizon <= 0 || !signal || !Number.isFinite(source.lastDataMs)) return;
-    const id = { ...source.base, signal, stat: 'count' as const };
+    if (horizon <= 0 || !isCountSeries(source.base) || !Number.isFinite(source.lastDataMs)) return;
+    const id = { ...source.base, stat: 'count' as const };
     const untilMs = Math.min(closeThroughMs, source.lastDataMs + horizon * MINUTE_MS);
     for (let minute = source.closedThroughMs + MINUTE_MS; minute <= untilMs; minute += MINUTE_MS) {
       out.push({ key: seriesKey(id), id, timeMs: minute, value: 0 });

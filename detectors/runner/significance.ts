@@ -1,5 +1,5 @@
 import type { StepResult } from '../metrics/index.js';
-import type { SeriesId } from './series.js';
+import { isCountSeries, type SeriesId } from './series.js';
 
 /**
  * Operational judgement on top of a detector's score. Detectors score *news* (a NAB-style
@@ -92,7 +92,7 @@ export function significant(id: SignificanceId, value: number, expected: number,
 
 /** A count series at zero whose band of normal does not reach zero. */
 function stopped(id: SignificanceId, value: number, r: StepResult): boolean {
-  return value === 0 && r.lower > 0 && (id.signal === 'span_rate' || id.signal === 'log_rate' || id.signal === 'log_pattern');
+  return value === 0 && r.lower > 0 && isCountSeries(id);
 }
 
 /**
