@@ -59,6 +59,14 @@ describe('operational score', () => {
     expect(operationalScore({ signal: 'span_errors' }, 0.4, band(0.005, 0.01, 0.8), true, 25, true)).toBe(0.8); // other signals as before
   });
 
+  it('a latency below its band is no anomaly: faster is not a fault', () => {
+    expect(operationalScore({ signal: 'span_latency' }, 4, band(30, 3, 0.9), true)).toBe(0); // a caller whose callee fails fast
+    expect(operationalScore({ signal: 'span_latency' }, 90, band(30, 3, 0.9), true)).toBe(0.9);
+    const duration = { signal: 'metric' as const, name: 'http.server.request.duration', stat: 'p95' as const };
+    expect(operationalScore(duration, 0.01, band(0.05, 0.002, 0.9), true)).toBe(0);
+    expect(operationalScore({ signal: 'span_rate' }, 4, band(30, 3, 0.9), true)).toBe(0.9); // a drop in traffic still counts
+  });
+
   it('leaves a detector in warm-up alone', () => {
     expect(operationalScore({ signal: 'metric' }, 1e9, band(1, 0.1, 0), false)).toBe(0);
   });

@@ -17,7 +17,10 @@ import { isCountSeries, type SeriesId } from './series.js';
  *    Poisson noise explains — is anomalous like an extreme value: a service whose spans or
  *    logs stop has crashed, is cut off, or lost its telemetry (a "no data" alert). A detector
  *    that has seen wide swings scores the drop to zero as only a moderate surprise, and mutes
- *    the minutes of silence after the first.
+ *    the minutes of silence after the first;
+ *  - faster is not a fault: a latency below its band (a caller whose callee fails fast, a
+ *    cache that warmed) is no anomaly, as in the latency monitors of Datadog or Coroot. It
+ *    comes with the errors or the drop in traffic that explain it, and those are what page.
  */
 const EXTREME_BAND_MULTIPLE = 3;
 /** The score of an extreme value: what the vigil detector gives a surprise at its cap. */
@@ -104,7 +107,9 @@ function stopped(id: SignificanceId, value: number, r: StepResult): boolean {
  */
 export function operationalScore(id: SignificanceId, value: number, r: StepResult, warm: boolean, samples?: number, provisional = false): number {
   if (!warm || !Number.isFinite(value) || !significant(id, value, r.expected, samples)) return warm ? 0 : r.score;
-  if (provisional && (id.signal === 'span_latency' || isLatencyMetric(id)) && !decisive(id, value, r.expected, samples)) return 0;
+  const latency = id.signal === 'span_latency' || isLatencyMetric(id);
+  if (latency && value < r.expected) return 0;
+  if (provisional && latency && !decisive(id, value, r.expected, samples)) return 0;
   const halfWidth = Math.max(r.upper - r.expected, r.expected - r.lower);
   if (halfWidth > 0 && Math.abs(value - r.expected) > EXTREME_BAND_MULTIPLE * halfWidth && decisive(id, value, r.expected, samples)) return Math.max(r.score, EXTREME_SCORE);
   if (stopped(id, value, r) && decisive(id, value, r.expected, samples)) return Math.max(r.score, EXTREME_SCORE);
