@@ -128,6 +128,8 @@ describe('silence', () => {
       [2, 0], // 24 s into minute 2, all of them silent: enough (a minute with data would need 30 s)
     ]);
     expect(quiet[1].key).toBe('log_rate:quiet:INFO:count');
+    // Each says how long the service has been silent: 144 s of the others' time against its 59 s.
+    expect(quiet.map((p) => p.silentMs)).toEqual([85_000, 85_000, 85_000]);
   });
 
   it('needs a few live services to tell silence from one sender with a clock ahead', () => {

@@ -42,9 +42,10 @@ export interface BucketerOptions {
  */
 const SILENCE_MS = 20_000;
 const SILENCE_HORIZON_MS = 10 * MINUTE_MS;
-function pointOf(v: MinuteValue, minute: number): SeriesPoint {
+function pointOf(v: MinuteValue, minute: number, silentMs?: number): SeriesPoint {
   const point: SeriesPoint = { key: seriesKey(v.id), id: v.id, timeMs: minute, value: v.value };
   if (v.samples !== undefined) point.samples = v.samples;
+  if (silentMs !== undefined) point.silentMs = silentMs;
   return point;
 }
 
@@ -187,6 +188,7 @@ export class MinuteBucketer {
   /** A silent clock's rates: its open minutes as they stand, then zeros up to the reference time. */
   private silentPoints(clock: Clock, nowMs: number, minElapsedMs: number, out: SeriesPoint[]): void {
     const current = minuteOf(nowMs);
+    const silentMs = nowMs - clock.watermarkMs;
     for (const key of clock.sources) {
       const source = this.sources.peek(key);
       if (!source || (source.base.signal !== 'log_rate' && source.base.signal !== 'span_rate')) continue;
@@ -196,7 +198,7 @@ export class MinuteBucketer {
       for (const minute of [...source.open.keys()].sort((a, b) => a - b)) {
         const closed = closeMinute(source.base, source.open.get(minute)!, carry);
         carry = closed.carry;
-        for (const v of closed.values) out.push(pointOf(v, minute));
+        for (const v of closed.values) out.push(pointOf(v, minute, silentMs));
         last = minute;
       }
       if (!Number.isFinite(last)) continue;
@@ -204,7 +206,7 @@ export class MinuteBucketer {
         // The minute in progress had no data at all: its silence so far is the evidence, and
         // the clock is already SILENCE_MS behind; a shorter wait than a count extrapolation needs.
         if (minute === current && nowMs - minute < Math.min(minElapsedMs, SILENCE_MS)) break;
-        out.push({ key: seriesKey(id), id, timeMs: minute, value: 0 });
+        out.push({ key: seriesKey(id), id, timeMs: minute, value: 0, silentMs });
       }
     }
   }

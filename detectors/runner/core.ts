@@ -200,9 +200,9 @@ export class DetectionCore {
     let last = state.lastTimeMs;
     let first: AnomalyWindow | undefined;
     let peak: ScoredValue | undefined;
-    const feed = (timeMs: number, value: number, samples?: number) => {
+    const feed = (timeMs: number, value: number, samples?: number, silentMs?: number) => {
       const r = step(detector, timeMs, value);
-      const score = operationalScore(state.id, value, r, true, samples, true);
+      const score = operationalScore(state.id, value, r, true, samples, true, silentMs);
       if (!(score >= this.options.threshold)) return;
       const scored: ScoredValue = { timeMs, value, score, expected: r.expected, lower: r.lower, upper: r.upper };
       first ??= { startMs: timeMs, endMs: timeMs, peakScore: score, peakMs: timeMs, expected: r.expected, actual: value, lower: r.lower, upper: r.upper };
@@ -212,9 +212,9 @@ export class DetectionCore {
       if (p.timeMs <= last) continue; // the same minute offered twice (by two passes) is scored once
       if (isCountSeries(p.id) && Number.isFinite(last)) {
         const gap = Math.round((p.timeMs - last) / MINUTE_MS) - 1;
-        if (gap > 0 && gap <= this.options.maxGapMinutes) for (let t = last + MINUTE_MS; t < p.timeMs; t += MINUTE_MS) feed(t, 0);
+        if (gap > 0 && gap <= this.options.maxGapMinutes) for (let t = last + MINUTE_MS; t < p.timeMs; t += MINUTE_MS) feed(t, 0, undefined, p.silentMs);
       }
-      feed(p.timeMs, p.value, p.samples);
+      feed(p.timeMs, p.value, p.samples, p.silentMs);
       last = p.timeMs;
     }
     return first && peak ? { first, peak } : undefined;

@@ -45,6 +45,11 @@ export interface SeriesPoint {
   value: number;
   /** For a ratio: how many samples (spans) it is of, when known. */
   samples?: number;
+  /**
+   * The point of a service gone silent while the rest moves on (see the bucketer): its
+   * minute as it stands, and how long the service has been silent (ms of event time).
+   */
+  silentMs?: number;
 }
 
 /** Count series read a missing minute as zero (a minute without errors has 0 errors). */

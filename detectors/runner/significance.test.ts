@@ -52,6 +52,16 @@ describe('operational score', () => {
     expect(operationalScore({ signal: 'metric' }, 0, band(36, 20, 0.3), true)).toBe(0.3); // a gauge at zero is a value like any other
   });
 
+  it('the minute in which a service fell silent counts as stopped as it stands, when the silence is news', () => {
+    // 37 a minute, silent 20 s after 10 s of data: 6 as it stands, 12 records missed in the silence.
+    expect(operationalScore({ signal: 'span_rate' }, 6, band(37, 20, 0.3), true, undefined, true, 20_000)).toBe(0.75);
+    expect(operationalScore({ signal: 'span_rate' }, 6, band(37, 20, 0.3), true, undefined, true)).toBe(0.3); // not silent: the minute goes on
+    expect(operationalScore({ signal: 'span_rate' }, 25, band(37, 10, 0.3), true, undefined, true, 20_000)).toBe(0.3); // within reach of normal
+    // 12 a minute: 20 s without a record is 4 missed, no news; after 60 s it is.
+    expect(operationalScore({ signal: 'log_rate' }, 1, band(12, 6, 0.3), true, undefined, true, 20_000)).toBe(0.3);
+    expect(operationalScore({ signal: 'log_rate' }, 1, band(12, 6, 0.3), true, undefined, true, 60_000)).toBe(0.75);
+  });
+
   it('a minute in progress counts for latency only when it moved far: its p95 comes from a fraction of the spans', () => {
     expect(operationalScore({ signal: 'span_latency' }, 16, band(12, 2, 0.8), true, 25)).toBe(0.8); // closed: the detector decides
     expect(operationalScore({ signal: 'span_latency' }, 16, band(12, 2, 0.8), true, 25, true)).toBe(0); // early: +33%, +4 ms is not far

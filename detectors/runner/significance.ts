@@ -1,5 +1,5 @@
 import type { StepResult } from '../metrics/index.js';
-import { isCountSeries, type SeriesId } from './series.js';
+import { isCountSeries, MINUTE_MS, type SeriesId } from './series.js';
 
 /**
  * Operational judgement on top of a detector's score. Detectors score *news* (a NAB-style
@@ -17,7 +17,11 @@ import { isCountSeries, type SeriesId } from './series.js';
  *    Poisson noise explains — is anomalous like an extreme value: a service whose spans or
  *    logs stop has crashed, is cut off, or lost its telemetry (a "no data" alert). A detector
  *    that has seen wide swings scores the drop to zero as only a moderate surprise, and mutes
- *    the minutes of silence after the first;
+ *    the minutes of silence after the first. The minute in which a service fell silent
+ *    (see the bucketer: 20 s behind the rest) counts the same way, as it stands, when it is
+ *    below its band by such a margin and the silence itself is news (at its usual rate the
+ *    service would have sent 3 Poisson standard deviations and at least 5 records in it): it
+ *    holds the records sent before the silence, and nothing more will come;
  *  - faster is not a fault: a latency below its band (a caller whose callee fails fast, a
  *    cache that warmed) is no anomaly, as in the latency monitors of Datadog or Coroot. It
  *    comes with the errors or the drop in traffic that explain it, and those are what page.
@@ -93,9 +97,13 @@ export function significant(id: SignificanceId, value: number, expected: number,
   }
 }
 
-/** A count series at zero whose band of normal does not reach zero. */
-function stopped(id: SignificanceId, value: number, r: StepResult): boolean {
-  return value === 0 && r.lower > 0 && isCountSeries(id);
+/** A count series at zero, or a silent service's count below its band, where the band of normal does not reach zero. */
+function stopped(id: SignificanceId, value: number, r: StepResult, silentMs?: number): boolean {
+  if (!(r.lower > 0) || !isCountSeries(id)) return false;
+  if (value === 0) return true;
+  if (silentMs === undefined || !(value < r.lower)) return false;
+  const missed = (Math.max(0, r.expected) * silentMs) / MINUTE_MS;
+  return missed >= Math.max(5, 3 * Math.sqrt(missed));
 }
 
 /**
@@ -103,15 +111,16 @@ function stopped(id: SignificanceId, value: number, r: StepResult): boolean {
  * something). `provisional`: the value is a minute still in progress (early scoring), whose
  * p95 comes from a fraction of the spans the band was learned from and is that much noisier:
  * early, a latency only counts when it moved far (see `decisive`); smaller moves wait for
- * the minute to close.
+ * the minute to close. `silentMs`: the value is the minute of a service silent this long,
+ * as it stands (see `stopped`).
  */
-export function operationalScore(id: SignificanceId, value: number, r: StepResult, warm: boolean, samples?: number, provisional = false): number {
+export function operationalScore(id: SignificanceId, value: number, r: StepResult, warm: boolean, samples?: number, provisional = false, silentMs?: number): number {
   if (!warm || !Number.isFinite(value) || !significant(id, value, r.expected, samples)) return warm ? 0 : r.score;
   const latency = id.signal === 'span_latency' || isLatencyMetric(id);
   if (latency && value < r.expected) return 0;
   if (provisional && latency && !decisive(id, value, r.expected, samples)) return 0;
   const halfWidth = Math.max(r.upper - r.expected, r.expected - r.lower);
   if (halfWidth > 0 && Math.abs(value - r.expected) > EXTREME_BAND_MULTIPLE * halfWidth && decisive(id, value, r.expected, samples)) return Math.max(r.score, EXTREME_SCORE);
-  if (stopped(id, value, r) && decisive(id, value, r.expected, samples)) return Math.max(r.score, EXTREME_SCORE);
+  if (stopped(id, value, r, silentMs) && decisive(id, value, r.expected, samples)) return Math.max(r.score, EXTREME_SCORE);
   return r.score;
 }
