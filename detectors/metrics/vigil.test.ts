@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDetector, restore, snapshot, step, type DetectorState } from './index.js';
+import { SHIFT_DEFAULTS } from './shift.js';
 import { daily, DAY_POINTS, makeSeries, type Fixture } from './test-fixtures.js';
 
 /** An alarm: a score at or above the global threshold NAB picks for this detector (≈0.28 on NAB). */
@@ -70,6 +71,20 @@ describe('vigil detector: labelled synthetic fixtures', () => {
     const burst = (s: number[]) => alarms(s, 2000, 2010);
     expect(burst(scores(f))).toEqual([2000, 2001]);
     expect(burst(scores(f, createDetector({ vigil: { refirePoints: 0 } })))).toEqual([2000, 2001, 2002]);
+  });
+
+  it('flags a 1σ level shift that stays within 50 points, which no single point reveals', () => {
+    // The adapting predictor absorbs it before the surprise path sees much; the CUSUM does not.
+    const at = 3500;
+    const firstAfter = (seed: number, shiftSigmas?: number) => {
+      const f = makeSeries(4000, seed, (i) => (i >= at ? 11 : 10));
+      const state = createDetector(shiftSigmas === undefined ? {} : { vigil: { shift: { ...SHIFT_DEFAULTS, shiftSigmas } } });
+      return alarms(scores(f, state), at)[0] ?? Infinity;
+    };
+    const seeds = [31, 32, 33, 34, 35];
+    expect(seeds.filter((seed) => firstAfter(seed) < at + 50)).toEqual(seeds);
+    // Without it, a lucky noise point gives the shift away now and then.
+    expect(seeds.filter((seed) => firstAfter(seed, 0) < at + 50).length).toBeLessThanOrEqual(1);
   });
 
   it('flags a variance increase within 30 points', () => {
