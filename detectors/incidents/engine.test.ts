@@ -122,6 +122,11 @@ describe('incident engine: settle and minimum evidence', () => {
     expect(transitions(drop)).toEqual(['opened@1']); // traffic that stops is lost service
     const flood = run(engine(), [opened(anomaly('search', 'log_rate', T0, 0.75, { name: 'INFO', expected: 100, actual: 2000 })), tick(T0 + MIN)]);
     expect(transitions(flood)).toEqual(['opened@1']); // a log flood
+    // The minute a service fell silent in, as it stands: half of it came before the silence.
+    const silent = run(engine(), [opened(anomaly('search', 'span_rate', T0, 0.75, { expected: 37, actual: 18, detector: 'vigil-silence' })), tick(T0 + MIN)]);
+    expect(transitions(silent)).toEqual(['opened@1']);
+    const busier = run(engine(), [opened(anomaly('search', 'span_rate', T0, 0.75, { expected: 37, actual: 60, detector: 'vigil-silence' })), tick(T0 + MIN)]);
+    expect(transitions(busier)).toEqual([]); // silence never explains more
   });
 });
 

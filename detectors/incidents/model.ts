@@ -23,6 +23,8 @@ export interface AnomalyInput {
   expected?: number;
   actual?: number;
   status: 'open' | 'closed';
+  /** The detector that called it; `<name>-silence` when a service gone silent was (see the runner). */
+  detector?: string;
 }
 
 export type NodeKind = 'service' | 'database' | 'cache' | 'queue' | 'external';

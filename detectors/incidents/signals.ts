@@ -70,14 +70,21 @@ export const VOLUME_FACTOR = 3;
  * Whether an anomaly may open an incident by itself: a strong enough score on a signal
  * that is more than context (see README, Incidents). Volume — span rates, log rates below
  * ERROR — pages only on a large move (≥ 3× normal, or down to a third: a flood, a surge, a
- * service gone silent); a small one is load or noise and only joins an incident.
+ * service gone silent); a small one is load or noise and only joins an incident. A volume
+ * anomaly called from a service gone silent (detector `…-silence`: the minute it stopped
+ * in, as it stands, and a silence no Poisson noise explains) is a stop, however much of that
+ * minute came before it.
  */
-export function canOpen(a: Pick<AnomalyInput, 'signal' | 'name' | 'stat' | 'attributes' | 'peakScore' | 'expected' | 'actual'>, minScore: number): boolean {
+export function canOpen(a: Pick<AnomalyInput, 'signal' | 'name' | 'stat' | 'attributes' | 'peakScore' | 'expected' | 'actual' | 'detector'>, minScore: number): boolean {
   if (!(a.peakScore >= minScore)) return false;
   if (a.signal === 'log_pattern' || a.signal === 'log_pattern_correlated') return false;
   if (a.signal === 'log_pattern_new') return isErrorLog(a);
-  if (a.signal === 'span_rate' || (a.signal === 'log_rate' && !isErrorLog(a))) return largeMove(a);
+  if (a.signal === 'span_rate' || (a.signal === 'log_rate' && !isErrorLog(a))) return largeMove(a) || silenced(a);
   return true;
+}
+
+function silenced(a: Pick<AnomalyInput, 'detector' | 'expected' | 'actual'>): boolean {
+  return a.detector?.endsWith('-silence') === true && a.actual !== undefined && a.expected !== undefined && a.actual < a.expected;
 }
 
 function largeMove(a: Pick<AnomalyInput, 'expected' | 'actual'>): boolean {

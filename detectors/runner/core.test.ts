@@ -137,6 +137,19 @@ describe('early scoring of minutes in progress', () => {
     expect(core.process([point(id, 300, 100)]).scores).toEqual(twin.process([point(id, 300, 100)]).scores);
   });
 
+  it('an anomaly called from a service gone silent names that stage, from open to settling', () => {
+    const core = new DetectionCore(OPTIONS);
+    const id: SeriesId = { signal: 'span_rate', service: 'a', name: 'GET /', stat: 'count', attributes: {} };
+    const n = noise(5);
+    core.process(Array.from({ length: 300 }, (_, m) => point(id, m, Math.round(37 + 4 * n()))));
+    // 10 s of the minute came before the silence: 6 spans as it stands, 20 s silent.
+    const [opened] = core.peek([{ ...point(id, 300, 6), silentMs: 20_000 }]);
+    expect(opened.anomaly).toMatchObject({ detector: 'vigil-silence', status: 'open', actual: 6 });
+    expect(core.peek([{ ...point(id, 300, 6) }])).toEqual([]); // the same evidence once more: nothing new
+    const closed = core.process([point(id, 300, 37)]).events; // the data was only late after all
+    expect(closed.map((e) => [e.type, e.anomaly.id, e.anomaly.detector])).toEqual([['close', opened.anomaly.id, 'vigil-silence']]);
+  });
+
   it('an early anomaly survives a snapshot/restore and is still settled', () => {
     const core = new DetectionCore(OPTIONS);
     const id = gauge('a');

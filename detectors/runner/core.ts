@@ -65,7 +65,15 @@ interface SeriesState {
   band?: { lower: number; upper: number };
   /** An anomaly opened early from provisional points, until its minute is scored for real. */
   early?: AnomalyWindow;
+  /** What opened it: a minute in progress, or the minute of a service gone silent. */
+  earlyStage?: EarlyStage;
 }
+
+/**
+ * An anomaly opened before its minute closed names its stage in its detector
+ * (`vigil-early`, `vigil-silence`) until the closed minute is scored.
+ */
+type EarlyStage = 'early' | 'silence';
 
 interface SnapshotBody {
   v: 1;
@@ -73,6 +81,7 @@ interface SnapshotBody {
   lastTimeMs: number;
   hysteresis: HysteresisState;
   early?: AnomalyWindow;
+  earlyStage?: EarlyStage;
 }
 
 /** A provisional peak must beat the last one by this much to be published again. */
@@ -117,7 +126,7 @@ export class DetectionCore {
       try {
         const body = JSON.parse(text) as SnapshotBody;
         if (body.v === 1) {
-          state = { id, detector: restore(body.detector), lastTimeMs: body.lastTimeMs, hysteresis: body.hysteresis ?? createHysteresis(), dirty: false, early: body.early };
+          state = { id, detector: restore(body.detector), lastTimeMs: body.lastTimeMs, hysteresis: body.hysteresis ?? createHysteresis(), dirty: false, early: body.early, earlyStage: body.earlyStage };
           this.restoredSeries++;
         }
       } catch {
@@ -177,35 +186,43 @@ export class DetectionCore {
       if (fresh.length === 0 || (band && !fresh.some((p) => p.value < band.lower || p.value > band.upper))) continue;
       const crossing = this.scoreCopy(state, fresh);
       if (!crossing) continue;
-      const { first, peak } = crossing;
+      const { first, peak, silent } = crossing;
       const atPeak = { peakScore: peak.score, peakMs: peak.timeMs, expected: peak.expected, actual: peak.value, lower: peak.lower, upper: peak.upper };
       const early = state.early;
       if (!early) {
         // Its start (hence its id) is the first crossing: the minute the real anomaly will open at.
         state.early = { ...first, ...atPeak, endMs: peak.timeMs };
+        state.earlyStage = silent ? 'silence' : 'early';
         state.dirty = true;
-        events.push(this.event(key, state, 'open', state.early, 'early'));
+        events.push(this.event(key, state, 'open', state.early, state.earlyStage));
       } else if (isNewPeak(early, peak, EARLY_UPDATE_MARGIN)) {
         Object.assign(early, atPeak, { endMs: Math.max(early.endMs, peak.timeMs) });
         state.dirty = true;
-        events.push(this.event(key, state, 'update', early, 'early'));
+        events.push(this.event(key, state, 'update', early, state.earlyStage ?? 'early'));
       }
     }
     return events;
   }
 
-  /** Scores points on a copy of the series' detector; the first crossing and the peak, if any crossed. */
-  private scoreCopy(state: SeriesState, points: readonly SeriesPoint[]): { first: AnomalyWindow; peak: ScoredValue } | undefined {
+  /**
+   * Scores points on a copy of the series' detector; the first crossing and the peak, if any
+   * crossed, and whether the first crossing was a point of a service gone silent.
+   */
+  private scoreCopy(state: SeriesState, points: readonly SeriesPoint[]): { first: AnomalyWindow; peak: ScoredValue; silent: boolean } | undefined {
     const detector = cloneDetector(state.detector);
     let last = state.lastTimeMs;
     let first: AnomalyWindow | undefined;
     let peak: ScoredValue | undefined;
+    let silent = false;
     const feed = (timeMs: number, value: number, samples?: number, silentMs?: number) => {
       const r = step(detector, timeMs, value);
       const score = operationalScore(state.id, value, r, true, samples, true, silentMs);
       if (!(score >= this.options.threshold)) return;
       const scored: ScoredValue = { timeMs, value, score, expected: r.expected, lower: r.lower, upper: r.upper };
-      first ??= { startMs: timeMs, endMs: timeMs, peakScore: score, peakMs: timeMs, expected: r.expected, actual: value, lower: r.lower, upper: r.upper };
+      if (!first) {
+        first = { startMs: timeMs, endMs: timeMs, peakScore: score, peakMs: timeMs, expected: r.expected, actual: value, lower: r.lower, upper: r.upper };
+        silent = silentMs !== undefined;
+      }
       if (!peak || isNewPeak({ peakScore: peak.score, expected: peak.expected, actual: peak.value }, scored)) peak = scored;
     };
     for (const p of points) {
@@ -217,16 +234,18 @@ export class DetectionCore {
       feed(p.timeMs, p.value, p.samples, p.silentMs);
       last = p.timeMs;
     }
-    return first && peak ? { first, peak } : undefined;
+    return first && peak ? { first, peak, silent } : undefined;
   }
 
   /** The early anomaly's minute has been scored for real: hand over to the real anomaly, or close it. */
   private settleEarly(key: string, state: SeriesState, events: AnomalyEvent[]): void {
     const early = state.early!;
+    const stage = state.earlyStage ?? 'early';
     state.early = undefined;
+    state.earlyStage = undefined;
     state.dirty = true;
     if (state.hysteresis.open?.startMs === early.startMs) return; // the real anomaly has the same id
-    events.push(this.event(key, state, 'close', early, 'early'));
+    events.push(this.event(key, state, 'close', early, stage));
   }
 
   takeEvicted(): StateSnapshot[] {
@@ -263,7 +282,7 @@ export class DetectionCore {
     events.push(this.event(key, state, change.transition, change.anomaly));
   }
 
-  private event(key: string, state: SeriesState, type: Transition, window: AnomalyWindow, stage?: 'early'): AnomalyEvent {
+  private event(key: string, state: SeriesState, type: Transition, window: AnomalyWindow, stage?: EarlyStage): AnomalyEvent {
     const { id } = state;
     return {
       type,
@@ -284,7 +303,7 @@ export class DetectionCore {
   }
 
   private snapshotOf(key: string, state: SeriesState): StateSnapshot {
-    const body: SnapshotBody = { v: 1, detector: snapshot(state.detector), lastTimeMs: state.lastTimeMs, hysteresis: state.hysteresis, early: state.early };
+    const body: SnapshotBody = { v: 1, detector: snapshot(state.detector), lastTimeMs: state.lastTimeMs, hysteresis: state.hysteresis, early: state.early, earlyStage: state.earlyStage };
     return { key, detector: this.options.detector, snapshot: JSON.stringify(body), lastTimeMs: state.lastTimeMs };
   }
 }
