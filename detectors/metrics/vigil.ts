@@ -77,7 +77,7 @@ export interface VigilOptions {
   shape: ShapeOptions;
   /** Shape novelty's share of the score: score = max(surprise score, shapeWeight × shape score). */
   shapeWeight: number;
-  /** Points after an emitted score during which a weaker shape score is muted (one event, one alarm). */
+  /** Points after an emitted score during which a weaker shape score, and any shift, is muted (one event, one alarm). */
   shapeQuietPoints: number;
   /**
    * Points over which trust in shape novelty ramps up linearly from 0 to full: an ART that has
@@ -91,7 +91,8 @@ export interface VigilOptions {
    * `shapeMaturityPoints` (a run that beats few earlier runs is weak evidence). NAB dev standard /
    * low FP / low FN 68.19 / 56.24 / 73.94 → 71.05 / 58.61 / 77.07: two slow level rises missed
    * before are caught, at ~5 more false positives. Without the ramp 69.8–70.6 standard over
-   * δ 0.7–1.5σ, margin 1.35–2 and a record half-life of 1400–7000 points.
+   * δ 0.7–1.5σ, margin 1.35–2 and a record half-life of 1400–7000 points. Muted for
+   * `shapeQuietPoints` after any alarm, like shape novelty: 71.25 / 59.01 / 77.20.
    */
   shift: ShiftOptions;
 }
@@ -312,9 +313,12 @@ export function stepVigil(s: VigilState, timestampMs: number, value: number): St
   let shapeScore = shapeRaw;
   if (s.n - s.recurringN <= o.shapeQuietPoints) shapeScore = 0;
   if (s.n - s.lastScoreN <= o.shapeQuietPoints && s.lastScore >= shapeScore) shapeScore = 0;
-  const shiftScore = shiftNews(s.shift, o.shift, shiftEvidence, o.margin, o.confidentSurprise)
-    ? (Math.min(1, s.n / o.shapeMaturityPoints) * boost * shiftEvidence) / (shiftEvidence + o.scoreScale)
-    : 0;
+  // A shift that builds up right after an alarm is that event going on, not a second one.
+  const shiftReported = shiftNews(s.shift, o.shift, shiftEvidence, o.margin, o.confidentSurprise);
+  const shiftScore =
+    shiftReported && s.n - s.lastScoreN > o.shapeQuietPoints
+      ? (Math.min(1, s.n / o.shapeMaturityPoints) * boost * shiftEvidence) / (shiftEvidence + o.scoreScale)
+      : 0;
   out.score = Math.max(surpriseScore, shapeScore, shiftScore);
   if (out.score > 0 && (out.score >= s.lastScore || s.n - s.lastScoreN > o.shapeQuietPoints)) {
     s.lastScore = out.score;
