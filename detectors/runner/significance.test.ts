@@ -62,11 +62,14 @@ describe('operational score', () => {
     expect(operationalScore({ signal: 'log_rate' }, 1, band(12, 6, 0.3), true, undefined, true, 60_000)).toBe(0.75);
   });
 
-  it('a minute in progress counts for latency only when it moved far: its p95 comes from a fraction of the spans', () => {
+  it('a minute in progress counts for latency and errors only when they moved far: they come from a fraction of the spans', () => {
     expect(operationalScore({ signal: 'span_latency' }, 16, band(12, 2, 0.8), true, 25)).toBe(0.8); // closed: the detector decides
     expect(operationalScore({ signal: 'span_latency' }, 16, band(12, 2, 0.8), true, 25, true)).toBe(0); // early: +33%, +4 ms is not far
     expect(operationalScore({ signal: 'span_latency' }, 412, band(12, 2, 0.8), true, 25, true)).toBe(0.8); // early: +400 ms is
-    expect(operationalScore({ signal: 'span_errors' }, 0.4, band(0.005, 0.01, 0.8), true, 25, true)).toBe(0.8); // other signals as before
+    expect(operationalScore({ signal: 'span_errors' }, 0.4, band(0.005, 0.01, 0.8), true, 25, true)).toBe(0.8); // early: 40% is far
+    expect(operationalScore({ signal: 'span_errors' }, 0.1, band(0.01, 0.02, 0.51), true, 20)).toBe(0.51); // closed: the detector decides
+    expect(operationalScore({ signal: 'span_errors' }, 0.1, band(0.01, 0.02, 0.51), true, 20, true)).toBe(0); // early: 2 failures in 20 spans
+    expect(operationalScore({ signal: 'span_rate' }, 80, band(37, 5, 0.8), true, undefined, true)).toBe(0.8); // counts as before
   });
 
   it('a latency below its band is no anomaly: faster is not a fault', () => {

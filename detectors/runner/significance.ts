@@ -109,16 +109,17 @@ function stopped(id: SignificanceId, value: number, r: StepResult, silentMs?: nu
 /**
  * The score the runner acts on; `warm` = the detector is past its warm-up (its band means
  * something). `provisional`: the value is a minute still in progress (early scoring), whose
- * p95 comes from a fraction of the spans the band was learned from and is that much noisier:
- * early, a latency only counts when it moved far (see `decisive`); smaller moves wait for
- * the minute to close. `silentMs`: the value is the minute of a service silent this long,
+ * p95 and error ratio come from a fraction of the spans the band was learned from and are
+ * that much noisier (two failures in the first 20 spans are a 10% error ratio): early, a
+ * latency or an error ratio only counts when it moved far (see `decisive`); smaller moves
+ * wait for the minute to close. `silentMs`: the value is the minute of a service silent this long,
  * as it stands (see `stopped`).
  */
 export function operationalScore(id: SignificanceId, value: number, r: StepResult, warm: boolean, samples?: number, provisional = false, silentMs?: number): number {
   if (!warm || !Number.isFinite(value) || !significant(id, value, r.expected, samples)) return warm ? 0 : r.score;
   const latency = id.signal === 'span_latency' || isLatencyMetric(id);
   if (latency && value < r.expected) return 0;
-  if (provisional && latency && !decisive(id, value, r.expected, samples)) return 0;
+  if (provisional && (latency || id.signal === 'span_errors') && !decisive(id, value, r.expected, samples)) return 0;
   const halfWidth = Math.max(r.upper - r.expected, r.expected - r.lower);
   if (halfWidth > 0 && Math.abs(value - r.expected) > EXTREME_BAND_MULTIPLE * halfWidth && decisive(id, value, r.expected, samples)) return Math.max(r.score, EXTREME_SCORE);
   if (stopped(id, value, r, silentMs) && decisive(id, value, r.expected, samples)) return Math.max(r.score, EXTREME_SCORE);
