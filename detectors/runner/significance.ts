@@ -102,8 +102,9 @@ function stopped(id: SignificanceId, value: number, r: StepResult, silentMs?: nu
   if (!(r.lower > 0) || !isCountSeries(id)) return false;
   if (value === 0) return true;
   if (silentMs === undefined || !(value < r.lower)) return false;
+  // No record where `missed` were due: a count's decisive drop, over the silence alone.
   const missed = (Math.max(0, r.expected) * silentMs) / MINUTE_MS;
-  return missed >= Math.max(5, 3 * Math.sqrt(missed));
+  return decisive(id, 0, missed);
 }
 
 /**
